@@ -1,0 +1,269 @@
+// The ports: what the services need from the outside world, in the services' own words.
+// Adapters in src/adapters implement them; src/main.ts wires one of each.
+import type {
+  Chat,
+  ChatEvent,
+  ChatMessage,
+  ChatState,
+  GeoLocation,
+  Sender,
+  Topic,
+} from './domain/types.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+// ---------------------------------------------------------------------------------------------
+// Store
+
+export type NewChat = Omit<Chat, 'createdAt' | 'updatedAt'> & { createdAt?: Date };
+
+export type ChatPatch = Partial<
+  Pick<
+    Chat,
+    | 'state'
+    | 'topicId'
+    | 'language'
+    | 'visitor'
+    | 'spaceId'
+    | 'ownerEmail'
+    | 'ownerName'
+    | 'claimedAt'
+    | 'closedAt'
+    | 'closeReason'
+    | 'closedBy'
+    | 'lastSeenAt'
+    | 'lastVisitorMessageAt'
+    | 'leftAt'
+    | 'warnedAt'
+  >
+>;
+
+export interface NewChatEvent {
+  type: string;
+  actor: string;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+export interface NewMessage {
+  chatId: string;
+  from: Sender;
+  text: string;
+  authorName?: string | null;
+  clientId?: string | null;
+  externalId?: string | null;
+  data?: Record<string, unknown> | null;
+  at?: Date;
+}
+
+export interface ChatFilter {
+  states?: ChatState[];
+  topicId?: string;
+  createdSince?: Date;
+  /** Chats whose lastSeenAt is older than this (the lost-visitor sweep). */
+  lastSeenBefore?: Date;
+  limit?: number;
+}
+
+export interface OutboxItem {
+  id: number;
+  /** Lane: items of one chat are delivered strictly in id order. */
+  chatId: string;
+  kind: string;
+  payload: Json;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface NewOutboxItem {
+  chatId: string;
+  kind: string;
+  payload: Json;
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  subject: string;
+  before: Json;
+  after: Json;
+  at?: Date;
+}
+
+export interface Store {
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+
+  /** Writes the chat and its first event in one transaction. */
+  createChat(chat: NewChat, event: NewChatEvent): Promise<Chat>;
+  getChat(id: string): Promise<Chat | null>;
+  getChatBySpace(spaceId: string): Promise<Chat | null>;
+  /**
+   * Applies the patch (and records the event) atomically. With `expectState`, the update
+   * happens only if the chat is still in that state; otherwise resolves null (lost race).
+   */
+  updateChat(
+    id: string,
+    patch: ChatPatch,
+    event?: NewChatEvent,
+    expectState?: ChatState | ChatState[],
+  ): Promise<Chat | null>;
+  listChats(filter: ChatFilter): Promise<Chat[]>;
+  listEvents(chatId: string): Promise<ChatEvent[]>;
+
+  /**
+   * Appends with the next per-chat sequence number (gap-free, unique under concurrency).
+   * A message whose (chatId, clientId) or externalId is already stored is not stored again:
+   * the stored one comes back with `created: false`.
+   */
+  appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>;
+  /** Messages with seq > afterSeq, in order. */
+  listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]>;
+
+  listTopics(): Promise<Topic[]>;
+  getTopic(id: string): Promise<Topic | null>;
+  saveTopic(topic: Topic, actor: string): Promise<void>;
+  deleteTopic(id: string, actor: string): Promise<boolean>;
+
+  getSetting<T extends Json>(key: string): Promise<T | undefined>;
+  setSetting(key: string, value: Json, actor: string): Promise<void>;
+  listAudit(limit?: number): Promise<Required<AuditEntry>[]>;
+
+  /** Stores a delivery before it is attempted. */
+  enqueueOutbox(item: NewOutboxItem): Promise<OutboxItem>;
+  /**
+   * Leases due items: at most one per chat (the oldest undelivered), so order holds per chat.
+   * A leased item is invisible to other claimers until `leaseMs` passes.
+   */
+  claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  completeOutbox(id: number): Promise<void>;
+  retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  countPendingOutbox(chatId?: string): Promise<number>;
+
+  /** Remembers an external delivery id (webhook); true the first time it is seen. */
+  markProcessed(key: string): Promise<boolean>;
+
+  /** Deletes closed chats (and their messages and events) closed before the cutoff. */
+  purgeClosedBefore(cutoff: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduler (durable timers on the database)
+
+export interface Scheduler {
+  define<T extends Json>(name: string, handler: (data: T) => Promise<void>): void;
+  /** Starts processing; call after every `define`. */
+  start(): Promise<void>;
+  /** A recurring job, one per name across all instances. */
+  every(interval: string | number, name: string, data?: Json): Promise<void>;
+  /** A one-off job at `at`; with `key`, replaces the pending job with the same name and key. */
+  schedule(at: Date, name: string, data: Json, key?: string): Promise<void>;
+  /** Cancels pending jobs of that name (with that key, if given). */
+  cancel(name: string, key?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// EventBus: small notices between instances (who holds a visitor's stream may be another
+// instance). Payloads stay small (PostgreSQL NOTIFY caps them at 8000 bytes): send ids and
+// sequence numbers, let the receiver read the rest from the Store.
+
+export type Unsubscribe = () => void;
+
+export interface EventBus {
+  publish(channel: string, payload: Json): Promise<void>;
+  subscribe(channel: string, handler: (payload: Json) => void): Unsubscribe;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AgentChannel: the messenger where agents work (Webex; later Slack).
+
+export interface Person {
+  id: string;
+  email: string;
+  displayName: string;
+  firstName: string | null;
+}
+
+export interface AgentMessage {
+  spaceId: string;
+  messageId: string;
+  author: Person;
+  text: string;
+  /** Set when the message is a reply inside a thread: an internal note. */
+  parentId: string | null;
+  /** The message mentions the bot: a command. */
+  mentionsBot: boolean;
+  at: Date;
+}
+
+export interface CardAction {
+  spaceId: string;
+  actionId: string;
+  /** The card message the action was made on. */
+  messageId: string;
+  actor: Person;
+  inputs: Record<string, unknown>;
+  at: Date;
+}
+
+export interface ChannelHandlers {
+  onAgentMessage(message: AgentMessage): Promise<void>;
+  onCardAction(action: CardAction): Promise<void>;
+}
+
+export interface PostOptions {
+  /** Post as a reply in this thread. */
+  parentId?: string;
+}
+
+export interface WebhookResult {
+  status: number;
+  body?: Json;
+}
+
+export interface AgentChannel {
+  /** `relay`: a user identity relays visitor text and hears all agent messages.
+   *  `mention`: degraded, agents must mention the bot to reach the visitor. */
+  readonly mode: 'relay' | 'mention';
+  start(handlers: ChannelHandlers): Promise<void>;
+  stop(): Promise<void>;
+
+  createSpace(title: string): Promise<string>;
+  renameSpace(spaceId: string, title: string): Promise<void>;
+  addMember(spaceId: string, email: string): Promise<void>;
+  removeMember(spaceId: string, email: string): Promise<void>;
+  listMembers(spaceId: string): Promise<Person[]>;
+  isMember(spaceId: string, email: string): Promise<boolean>;
+  findPerson(email: string): Promise<Person | null>;
+
+  /** Visitor text, already escaped, posted by the relay identity (split if too long). */
+  postAsVisitor(spaceId: string, markdown: string): Promise<string[]>;
+  /** Text posted by the bot identity (bot turns, confirmations, notices). */
+  postAsBot(spaceId: string, markdown: string, options?: PostOptions): Promise<string[]>;
+  /** An Adaptive Card posted by the bot; `fallbackText` shows where cards cannot. */
+  postCard(spaceId: string, card: Json, fallbackText: string, options?: PostOptions): Promise<string>;
+  deleteMessage(messageId: string): Promise<void>;
+
+  /** The raw webhook delivery, verified by signature before anything else. */
+  handleWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small edge services
+
+export interface GeoLocator {
+  /** null for private, loopback and unknown addresses. */
+  locate(ip: string): Promise<GeoLocation | null>;
+}
+
+export interface Translator {
+  translate(text: string, to: string, from?: string): Promise<{ text: string; from: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}
