@@ -267,3 +267,57 @@ export interface Translator {
 export interface Clock {
   now(): Date;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Assistant: the AI that answers first (Dialogflow ES, an OpenAI-compatible model, or none).
+
+/** Why the assistant hands the chat to people. */
+export type HandoffReason =
+  | 'intent' // a configured intent or action matched (Dialogflow)
+  | 'tool' // the model called `handoff_to_agent`
+  | 'fallbacks' // too many "did not understand" answers in a row
+  | 'visitor_request' // the visitor asked for a person (words or the widget button)
+  | 'error' // the provider failed
+  | 'timeout' // the provider did not answer in time
+  | 'turn_limit'; // too many bot turns
+
+export interface Handoff {
+  reason: HandoffReason;
+  /** Free text for agents (intent name, the model's stated reason, error kind). */
+  detail?: string;
+}
+
+export interface AssistantMessage {
+  text: string;
+  /** Buttons the widget shows; a click sends the label as the visitor's next message. */
+  quickReplies?: string[];
+}
+
+export interface AssistantReply {
+  messages: AssistantMessage[];
+  /** Non-null: stop answering and queue the chat for agents. */
+  handoff: Handoff | null;
+}
+
+export interface AssistantTurn {
+  from: Sender;
+  text: string;
+}
+
+export interface AssistantContext {
+  chatId: string;
+  /** The visitor's language (`en`, `pl`…). */
+  language: string;
+  topicId: string;
+  /** The chat so far, oldest first, without the new message. */
+  history: AssistantTurn[];
+}
+
+export interface Assistant {
+  /** Provider name for logs and health (`none`, `dialogflow`, `openai`). */
+  readonly name: string;
+  /** The opening turn when a chat starts. */
+  greet(ctx: AssistantContext): Promise<AssistantReply>;
+  /** The answer to the visitor's new message `text`. */
+  reply(ctx: AssistantContext & { text: string }): Promise<AssistantReply>;
+}
