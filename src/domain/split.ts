@@ -1,0 +1,97 @@
+// Splitting long messages for Webex, whose limit is 7439 bytes of UTF-8 per message.
+// Cuts prefer a paragraph break, then a line break, then a space; a hard cut never splits a
+// character (grapheme), a backslash escape (`\*`) or an entity (`&amp;`).
+
+export const WEBEX_MAX_MESSAGE_BYTES = 7439;
+
+/** UTF-8 length without Node's Buffer (the domain stays portable). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3; // a lone surrogate is sent as U+FFFD
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The longest prefix (in UTF-16 units) that fits in maxBytes, ending on a grapheme boundary. */
+function fittingPrefix(text: string, maxBytes: number): number {
+  let end = 0;
+  let bytes = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const b = utf8Length(segment);
+    if (bytes + b > maxBytes) break;
+    bytes += b;
+    end += segment.length;
+  }
+  if (end > 0) return end;
+  // One grapheme larger than a whole part (a long emoji sequence): fall back to code points.
+  for (const point of text) {
+    const b = utf8Length(point);
+    if (bytes + b > maxBytes) break;
+    bytes += b;
+    end += point.length;
+  }
+  return end;
+}
+
+/** Moves a hard cut back so it does not fall inside `\x` or `&name;`. */
+function safeHardCut(text: string, cut: number): number {
+  let backslashes = 0;
+  for (let i = cut - 1; i >= 0 && text[i] === '\\'; i--) backslashes++;
+  if (backslashes % 2 === 1 && cut - 1 > 0) return cut - 1;
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && cut - amp <= 10) {
+    const entity = /^&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/i.exec(text.slice(amp));
+    if (entity && amp + entity[0].length > cut && amp > 0) return amp;
+  }
+  return cut;
+}
+
+/**
+ * Parts of `text`, each at most `maxBytes` of UTF-8, in order. Whitespace at a cut is dropped;
+ * nothing else is lost. Empty text gives no parts.
+ */
+export function splitMessage(text: string, maxBytes: number = WEBEX_MAX_MESSAGE_BYTES): string[] {
+  if (maxBytes < 16) throw new RangeError('maxBytes must be at least 16');
+  const parts: string[] = [];
+  let rest = text;
+  while (utf8Length(rest) > maxBytes) {
+    const fit = fittingPrefix(rest, maxBytes);
+    const window = rest.slice(0, fit);
+    // Prefer natural boundaries, but not ones so early that the part would be tiny.
+    const minimum = Math.floor(fit / 4);
+    let cut = -1;
+    for (const boundary of [/\n[ \t]*\n/g, /\n/g, /\s/g]) {
+      let last = -1;
+      for (const m of window.matchAll(boundary)) last = m.index;
+      if (last > minimum) {
+        cut = last;
+        break;
+      }
+    }
+    let part: string;
+    if (cut > 0) {
+      part = rest.slice(0, cut);
+      rest = rest.slice(cut).replace(/^\s+/, '');
+    } else {
+      const hard = safeHardCut(rest, fit);
+      part = rest.slice(0, hard);
+      rest = rest.slice(hard);
+    }
+    part = part.replace(/\s+$/, '');
+    if (part) parts.push(part);
+  }
+  if (rest.trim()) parts.push(rest);
+  return parts;
+}
