@@ -297,11 +297,15 @@ export interface AssistantReply {
   messages: AssistantMessage[];
   /** Non-null: stop answering and queue the chat for agents. */
   handoff: Handoff | null;
+  /** The provider did not understand (Dialogflow's fallback intent): counted for handoff. */
+  fallback?: boolean;
 }
 
 export interface AssistantTurn {
   from: Sender;
   text: string;
+  /** A bot turn that was a fallback ("I did not understand"). */
+  fallback?: boolean;
 }
 
 export interface AssistantContext {
@@ -311,6 +315,8 @@ export interface AssistantContext {
   topicId: string;
   /** The chat so far, oldest first, without the new message. */
   history: AssistantTurn[];
+  /** Aborted when the caller stops waiting (timeout). */
+  signal?: AbortSignal;
 }
 
 export interface Assistant {
