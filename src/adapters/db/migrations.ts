@@ -1,0 +1,133 @@
+// The schema, as an append-only list of versioned steps. Never edit a released step: add one.
+// Kept in TypeScript (not .sql files) so `tsc` output and `tsx` runs carry it without copying.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'store',
+    sql: `
+-- Topics and the agents offered their chats. Agents are rows (not an array in the topic) so
+-- "which topics does this person serve" is an indexed lookup for routing and supervision.
+CREATE TABLE topics (
+  id            text PRIMARY KEY CHECK (length(id) > 0),
+  names         jsonb NOT NULL DEFAULT '{}'::jsonb,
+  mode          text NOT NULL CHECK (mode IN ('group', 'personal')),
+  assistant     boolean,
+  add_agents_at text NOT NULL CHECK (add_agents_at IN ('start', 'handoff')),
+  fields        jsonb NOT NULL DEFAULT '[]'::jsonb,
+  position      integer NOT NULL DEFAULT 0,
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE topic_agents (
+  topic_id text NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+  email    text NOT NULL CHECK (length(email) > 0),
+  position integer NOT NULL,
+  PRIMARY KEY (topic_id, email)
+);
+CREATE INDEX topic_agents_email ON topic_agents (lower(email));
+
+-- Chats keep their topic id as text without a foreign key: a transcript outlives its topic.
+-- last_seq is the per-chat message counter; appends lock this row, which keeps seq gap-free.
+CREATE TABLE chats (
+  id                      text PRIMARY KEY,
+  short_id                text NOT NULL,
+  topic_id                text NOT NULL,
+  state                   text NOT NULL CHECK (state IN ('bot', 'queued', 'active', 'closed')),
+  language                text NOT NULL,
+  visitor                 jsonb NOT NULL,
+  token_hash              text NOT NULL,
+  space_id                text,
+  owner_email             text,
+  owner_name              text,
+  created_at              timestamptz NOT NULL DEFAULT now(),
+  updated_at              timestamptz NOT NULL DEFAULT now(),
+  claimed_at              timestamptz,
+  closed_at               timestamptz,
+  close_reason            text,
+  closed_by               text,
+  last_seen_at            timestamptz NOT NULL,
+  last_visitor_message_at timestamptz,
+  left_at                 timestamptz,
+  warned_at               timestamptz,
+  last_seq                integer NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX chats_space ON chats (space_id) WHERE space_id IS NOT NULL;
+CREATE INDEX chats_open_last_seen ON chats (last_seen_at) WHERE state <> 'closed';
+CREATE INDEX chats_state_created ON chats (state, created_at);
+CREATE INDEX chats_topic_state ON chats (topic_id, state);
+CREATE INDEX chats_closed_at ON chats (closed_at) WHERE state = 'closed';
+
+CREATE TABLE messages (
+  chat_id     text NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+  seq         integer NOT NULL CHECK (seq > 0),
+  sender      text NOT NULL CHECK (sender IN ('visitor', 'agent', 'bot', 'system')),
+  text        text NOT NULL,
+  author_name text,
+  client_id   text,
+  external_id text,
+  data        jsonb,
+  at          timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (chat_id, seq)
+);
+CREATE UNIQUE INDEX messages_client ON messages (chat_id, client_id) WHERE client_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_external ON messages (external_id) WHERE external_id IS NOT NULL;
+
+CREATE TABLE chat_events (
+  id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  chat_id text NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+  type    text NOT NULL CHECK (length(type) > 0),
+  actor   text NOT NULL CHECK (length(actor) > 0),
+  data    jsonb NOT NULL DEFAULT '{}'::jsonb,
+  at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX chat_events_chat ON chat_events (chat_id, id);
+
+-- Deliveries stored before they are attempted. A lane (chat_id) is usually a chat but may be
+-- any name, hence no foreign key; purging a chat deletes its lane explicitly.
+CREATE TABLE outbox (
+  id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  chat_id         text NOT NULL,
+  kind            text NOT NULL CHECK (length(kind) > 0),
+  payload         jsonb NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until     timestamptz,
+  last_error      text,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX outbox_lane ON outbox (chat_id, id);
+
+CREATE TABLE settings (
+  key        text PRIMARY KEY CHECK (length(key) > 0),
+  value      jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_by text NOT NULL
+);
+
+CREATE TABLE audit (
+  id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  actor   text NOT NULL,
+  action  text NOT NULL,
+  subject text NOT NULL,
+  before  jsonb,
+  after   jsonb,
+  at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX audit_at ON audit (at DESC, id DESC);
+
+-- External delivery ids already handled (webhook redeliveries), purged after a while.
+CREATE TABLE processed (
+  key text PRIMARY KEY,
+  at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX processed_at ON processed (at);
+`,
+  },
+];

@@ -1,0 +1,136 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, redact } from '../../../src/adapters/db/database.js';
+import { migrate } from '../../../src/adapters/db/migrate.js';
+import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+
+const log = pino({ level: 'silent' });
+
+describe('openDatabase with a URL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+  });
+  afterAll(() => db.drop());
+
+  it('opens a pool on that server and migrates it', async () => {
+    const opened = await openDatabase({ url: db.url, dataDir: '/nonexistent', log, poolMax: 2 });
+    try {
+      expect(opened.embedded).toBe(false);
+      const { rows } = await opened.pool.query('SELECT version, name FROM schema_migrations');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows[0]).toMatchObject({ version: 1, name: 'store' });
+    } finally {
+      await opened.close();
+    }
+    await opened.close(); // idempotent
+  });
+
+  it('refuses a pool smaller than 2', async () => {
+    await expect(openDatabase({ url: db.url, dataDir: '/x', log, poolMax: 1 })).rejects.toThrow(/poolMax/);
+  });
+
+  it('names the server when it cannot connect, without the password', async () => {
+    const err = await openDatabase({
+      url: 'postgres://someone:secret@127.0.0.1:1/nothing',
+      dataDir: '/x',
+      log,
+    }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/Cannot connect to PostgreSQL at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1/);
+    expect((err as Error).message).not.toContain('secret');
+    expect(redact('not a url')).toBe('(unparsable connection string)');
+  });
+});
+
+describe('migrate', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+  });
+  afterAll(() => db.drop());
+
+  it('applies each step once when several processes start together', async () => {
+    const results = await Promise.all([migrate(db.pool), migrate(db.pool), migrate(db.pool)]);
+    const applied = results.flatMap((r) => r.applied);
+    expect(applied).toEqual([1]);
+    expect(results.map((r) => r.version)).toEqual([1, 1, 1]);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('applies new steps later, and rolls back a failing one completely', async () => {
+    const base = [{ version: 1, name: 'store', sql: 'SELECT 1' }];
+    const next = [...base, { version: 2, name: 'extra', sql: 'CREATE TABLE extra_one (x int)' }];
+    expect(await migrate(db.pool, undefined, next)).toEqual({ applied: [2], version: 2 });
+    const failing = [
+      ...next,
+      { version: 3, name: 'good', sql: 'CREATE TABLE extra_two (x int)' },
+      { version: 4, name: 'bad', sql: 'CREATE TABLE extra_one (x int)' },
+    ];
+    await expect(migrate(db.pool, undefined, failing)).rejects.toThrow(/Migration 4 \(bad\) failed/);
+    const { rows } = await db.pool.query("SELECT to_regclass('extra_two') AS t");
+    expect(rows[0].t).toBeNull();
+  });
+
+  it('refuses a renamed step and out-of-order versions', async () => {
+    await expect(migrate(db.pool, undefined, [{ version: 1, name: 'other', sql: '' }])).rejects.toThrow(
+      /recorded as "store"/,
+    );
+    await expect(
+      migrate(db.pool, undefined, [
+        { version: 2, name: 'a', sql: '' },
+        { version: 1, name: 'b', sql: '' },
+      ]),
+    ).rejects.toThrow(/increasing/);
+  });
+});
+
+describe('openDatabase embedded', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'livechat-db-test-'));
+    await chmod(dir, 0o755);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('initialises on first open and keeps data across a restart', async () => {
+    const first = await openDatabase({ dataDir: dir, log, unsafeFast: true });
+    expect(first.embedded).toBe(true);
+    expect(first.url).toMatch(/^postgres:\/\/postgres:.+@127\.0\.0\.1:\d+\/postgres$/);
+    await first.pool.query("INSERT INTO settings (key, value, updated_by) VALUES ('kept', '42', 'test')");
+    await first.close();
+    await expect(first.pool.query('SELECT 1')).rejects.toThrow();
+
+    const second = await openDatabase({ dataDir: dir, log, unsafeFast: true });
+    try {
+      const { rows } = await second.pool.query("SELECT value FROM settings WHERE key = 'kept'");
+      expect(rows).toEqual([{ value: 42 }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('starts despite a stale postmaster.pid', async () => {
+    // pid 1 is alive but is not this cluster's postmaster: PostgreSQL alone would refuse.
+    await writeFile(join(dir, 'postgres', 'postmaster.pid'), `1\n${join(dir, 'postgres')}\n0\n5432\n`);
+    const db = await openDatabase({ dataDir: dir, log, unsafeFast: true });
+    try {
+      const { rows } = await db.pool.query("SELECT value FROM settings WHERE key = 'kept'");
+      expect(rows).toEqual([{ value: 42 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('surfaces the server output when it cannot start', async () => {
+    await writeFile(join(dir, 'postgres', 'postgresql.auto.conf'), 'shared_buffers = nonsense\n');
+    const err = await openDatabase({ dataDir: dir, log }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/failed to start/);
+    expect((err as Error).message).toMatch(/shared_buffers/);
+  });
+});
