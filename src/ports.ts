@@ -144,6 +144,8 @@ export interface Store {
 
   /** Remembers an external delivery id (webhook); true the first time it is seen. */
   markProcessed(key: string): Promise<boolean>;
+  /** Forgets delivery ids first seen before the cutoff (redeliveries stop after a while). */
+  purgeProcessedBefore?(cutoff: Date): Promise<number>;
 
   /** Deletes closed chats (and their messages and events) closed before the cutoff. */
   purgeClosedBefore(cutoff: Date): Promise<number>;
