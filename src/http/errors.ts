@@ -1,0 +1,68 @@
+// Errors the HTTP layer turns into JSON answers. Services throw HttpError (or zod's ZodError
+// for bad input); anything else is a bug: logged, answered 500 without details.
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../logger.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    /** Machine-readable code, e.g. `not_found`, `chat_closed`. */
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Lists zod issues as `path: message` lines (the path joined with dots). */
+export function describeZodError(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // The answer is already on its way (a stream): all we can do is cut it.
+      next(error);
+      return;
+    }
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.code, message: error.message, ...error.details });
+      return;
+    }
+    if (error instanceof ZodError) {
+      const issues = describeZodError(error);
+      res.status(400).json({
+        error: 'invalid_request',
+        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+        issues,
+      });
+      return;
+    }
+    const parser = error as BodyParserError;
+    if (parser?.type === 'entity.too.large') {
+      res.status(413).json({ error: 'payload_too_large', message: `the body exceeds ${parser.limit} bytes` });
+      return;
+    }
+    if (parser?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'invalid_json', message: 'the body is not valid JSON' });
+      return;
+    }
+    if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.type) {
+      // Other body-parser refusals (encoding, charset, aborted request).
+      res.status(parser.status).json({ error: parser.type.replace(/\W+/g, '_'), message: parser.message });
+      return;
+    }
+    (req.log ?? log).error({ err: error }, 'unhandled error');
+    res.status(500).json({ error: 'internal_error', message: 'Something went wrong on our side.' });
+  };
+}

@@ -1,0 +1,219 @@
+// The composition root: config -> database -> bus -> scheduler -> services -> HTTP.
+// `startApp` runs the steps in order; each step that holds a resource registers how to release
+// it, and `close()` releases them in reverse order (HTTP first: stop accepting, drain; the
+// database last). To add a piece, add a step at its place in the list below.
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openDatabase, type Database } from './adapters/db/database.js';
+import { MemoryEventBus } from './adapters/bus/memory.js';
+import { PostgresEventBus } from './adapters/bus/postgres.js';
+import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
+import { createApp, type RouteMount } from './http/app.js';
+import { listen } from './http/server.js';
+import { StreamRegistry } from './http/streams.js';
+import type { EventBus, Scheduler } from './ports.js';
+
+/** Replacements and extras for tests and benchmarks; production passes none. */
+export interface AppOverrides {
+  log?: Logger;
+  /** An already opened database; the app uses it and leaves closing it to the caller. */
+  database?: Database;
+  port?: number;
+  host?: string;
+  /** Extra routes, mounted after the product's own. */
+  routes?: RouteMount[];
+  scheduler?: Partial<Pick<AgendaSchedulerOptions, 'processEvery' | 'lockLifetime' | 'drainTimeout'>>;
+  /** Deadline for in-flight requests at shutdown (default 6 s: the whole stop fits in 10 s). */
+  httpDrainMs?: number;
+}
+
+export interface RunningApp {
+  /** Where the server answers locally: `http://127.0.0.1:<port>`. */
+  url: string;
+  port: number;
+  config: Config;
+  log: Logger;
+  database: Database;
+  bus: EventBus;
+  scheduler: Scheduler;
+  streams: StreamRegistry;
+  /** How long each start-up step took, in order. */
+  timings: { step: string; ms: number }[];
+  /** Graceful stop; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+type Closer = { name: string; close: () => Promise<void> };
+
+export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  const log = overrides.log ?? createLogger({ level: config.logLevel });
+  const closers: Closer[] = [];
+  const timings: { step: string; ms: number }[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await run();
+    timings.push({ step: name, ms: Math.round(performance.now() - started) });
+    return result;
+  };
+
+  const closeAll = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      try {
+        await closer.close();
+      } catch (error) {
+        log.error({ err: error, step: closer.name }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    // 1. Database: the server of DATABASE_URL, or an embedded PostgreSQL in DATA_DIR. Migrated.
+    const database = await step('database', async () => {
+      if (overrides.database) return overrides.database;
+      const db = await openDatabase({ url: config.databaseUrl ?? undefined, dataDir: config.dataDir, log });
+      closers.push({ name: 'database', close: () => db.close() });
+      return db;
+    });
+
+    // 2. Event bus: LISTEN/NOTIFY so that several instances on one database see each other.
+    const bus = await step('bus', async () => {
+      if (config.eventBus === 'memory') {
+        const memory = new MemoryEventBus(log);
+        closers.push({ name: 'bus', close: () => memory.close() });
+        return memory;
+      }
+      const postgres = new PostgresEventBus({ connectionString: database.url, pool: database.pool, log });
+      closers.push({ name: 'bus', close: () => postgres.close() });
+      await postgres.start();
+      return postgres;
+    });
+
+    // 3. Scheduler: durable timers in the same database. Services define their jobs next.
+    const scheduler = new AgendaScheduler({ pool: database.pool, log, drainTimeout: 3_000, ...overrides.scheduler });
+    const streams = new StreamRegistry();
+    const routes: RouteMount[] = [];
+
+    // 4. Services: each adds its jobs (scheduler.define) and its routes (routes.push) here.
+
+    // 5. Start the jobs, once every job is defined.
+    await step('scheduler', async () => {
+      await scheduler.start();
+      closers.push({ name: 'scheduler', close: () => scheduler.stop() });
+    });
+
+    // 6. HTTP, last: nothing is served before everything above is ready.
+    const http = await step('http', async () => {
+      const app = createApp({
+        log,
+        streams,
+        trustProxy: config.trustProxy,
+        health: async () => {
+          await database.pool.query('SELECT 1');
+        },
+        routes: [...routes, ...(overrides.routes ?? [])],
+      });
+      const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host, streams, log });
+      closers.push({ name: 'http', close: () => server.close(overrides.httpDrainMs ?? 6_000) });
+      return server;
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: http.url,
+      port: http.port,
+      config,
+      log,
+      database,
+      bus,
+      scheduler,
+      streams,
+      timings,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/**
+ * Stops the app on SIGTERM/SIGINT and exits 0 (1 if stopping failed). A second signal (a second
+ * later or more), or a stop taking longer than `deadlineMs`, exits at once with 1.
+ */
+export function handleSignals(app: Pick<RunningApp, 'close' | 'log'>, deadlineMs = 10_000): void {
+  let started = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) {
+      // npm and tsx relay the signal the terminal already sent to the whole process group:
+      // duplicates arrive within milliseconds. Only a later one means "stop now".
+      if (performance.now() - started < 1_000) return;
+      app.log.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    started = performance.now();
+    app.log.info({ signal }, 'stopping');
+    setTimeout(() => {
+      app.log.error('stop took too long, exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
+    app.close().then(
+      () => {
+        app.log.info({ ms: Math.round(performance.now() - started) }, 'stopped');
+        // Agenda's lock-keeping timers outlive stop(); nothing else is left to finish.
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** The CLI: load the config (exit 1 with the reasons if bad), start, log "ready", wait for a signal. */
+export async function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+
+  let app: RunningApp;
+  try {
+    app = await startApp(config, { log });
+  } catch (error) {
+    log.fatal({ err: error }, 'start failed');
+    process.exit(1);
+  }
+  handleSignals(app);
+  const base = config.publicUrl ?? `http://localhost:${app.port}`;
+  log.info(
+    {
+      url: base,
+      health: `${base}/healthz`,
+      database: app.database.embedded ? `embedded (${config.dataDir}/postgres)` : 'server',
+      webex: config.webex.sandbox ? 'sandbox' : 'webex',
+      config: config.source,
+      steps: app.timings,
+      // Since the process started: what a person waits for after typing `npm start`.
+      readyMs: Math.round(performance.now()),
+    },
+    'ready',
+  );
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(entry).href) {
+  void runCli();
+}
