@@ -1,0 +1,444 @@
+// The one way this product talks to the Webex REST API: every call, for every identity, goes
+// through `WebexClient.request`, which owns the policy (timeout, retries on 429/5xx/network errors
+// honouring Retry-After, typed errors with Webex's trackingId, Link-header pagination).
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { KeyedQueue } from './keyed-queue.js';
+
+export const WEBEX_API_BASE = 'https://webexapis.com/v1';
+
+/** Webex's error body: `{ message, errors: [{ description }], trackingId }`. */
+export class WebexApiError extends Error {
+  override readonly name = 'WebexApiError';
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    readonly webexMessage: string | null,
+    readonly errors: { description: string }[],
+    readonly trackingId: string | null,
+  ) {
+    super(
+      `Webex ${method} ${path} failed with ${status === 0 ? 'a network error' : status}` +
+        (webexMessage ? `: ${webexMessage}` : '') +
+        (trackingId ? ` (trackingId ${trackingId})` : ''),
+    );
+  }
+}
+
+/** Supplies the access token; `refresh` is tried once when Webex answers 401. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** Resolves true when a new token was obtained (the request is then retried once). */
+  refresh?(): Promise<boolean>;
+}
+
+export interface RetryPolicy {
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  timeoutMs: 15_000,
+  maxRetries: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 30_000,
+};
+
+export interface WebexClientOptions {
+  baseUrl?: string;
+  token: string | TokenSource;
+  policy?: Partial<RetryPolicy>;
+  /** Shared between identities so that bot and relay posts to one room keep their order. */
+  roomQueue?: KeyedQueue;
+  logger?: Logger;
+  /** Waits between retries; replaceable so unit tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webex resources, as much of them as the product reads.
+
+export interface WebexPerson {
+  id: string;
+  emails: string[];
+  displayName: string;
+  firstName?: string;
+  lastName?: string;
+  nickName?: string;
+  type?: 'person' | 'bot' | 'appuser';
+  orgId?: string;
+}
+
+export interface WebexRoom {
+  id: string;
+  title: string;
+  type: 'direct' | 'group';
+  isLocked?: boolean;
+  creatorId?: string;
+  created?: string;
+  lastActivity?: string;
+}
+
+export interface WebexMembership {
+  id: string;
+  roomId: string;
+  personId: string;
+  personEmail: string;
+  personDisplayName?: string;
+  isModerator?: boolean;
+  created?: string;
+}
+
+export interface WebexAttachment {
+  contentType: string;
+  content: unknown;
+}
+
+export interface WebexMessage {
+  id: string;
+  roomId: string;
+  roomType?: 'direct' | 'group';
+  parentId?: string;
+  text?: string;
+  markdown?: string;
+  html?: string;
+  personId: string;
+  personEmail: string;
+  mentionedPeople?: string[];
+  mentionedGroups?: string[];
+  attachments?: WebexAttachment[];
+  created: string;
+  updated?: string;
+}
+
+export interface WebexWebhook {
+  id: string;
+  name: string;
+  targetUrl: string;
+  resource: string;
+  event: string;
+  filter?: string;
+  secret?: string;
+  status?: 'active' | 'inactive';
+  created?: string;
+  createdBy?: string;
+  ownedBy?: string;
+}
+
+export interface WebexAttachmentAction {
+  id: string;
+  type: string;
+  messageId: string;
+  inputs: Record<string, unknown>;
+  personId: string;
+  roomId: string;
+  created: string;
+}
+
+export interface NewWebexMessage {
+  roomId: string;
+  text?: string;
+  markdown?: string;
+  parentId?: string;
+  attachments?: WebexAttachment[];
+}
+
+export interface NewWebexWebhook {
+  name: string;
+  targetUrl: string;
+  resource: string;
+  event: string;
+  filter?: string;
+  secret?: string;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+
+function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  return null;
+}
+
+/** `<url>; rel="next"` from a Link header, or null. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const match = /<([^>]+)>\s*;(.*)/.exec(part.trim());
+    if (match && /rel="?next"?/.test(match[2] ?? '')) return match[1] ?? null;
+  }
+  return null;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class WebexClient {
+  readonly baseUrl: string;
+  private readonly origin: string;
+  private readonly tokens: TokenSource;
+  private readonly policy: RetryPolicy;
+  private readonly roomQueue: KeyedQueue;
+  private readonly logger: Logger | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: WebexClientOptions) {
+    this.baseUrl = (options.baseUrl ?? WEBEX_API_BASE).replace(/\/+$/, '');
+    this.origin = new URL(this.baseUrl).origin;
+    const token = options.token;
+    this.tokens = typeof token === 'string' ? { token: async () => token } : token;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
+    this.roomQueue = options.roomQueue ?? new KeyedQueue();
+    this.logger = options.logger;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** One Webex call with the whole policy; resolves the parsed JSON body (undefined for 204). */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const { data } = await this.send<T>(method, this.url(path, options.query), options.body);
+    return data;
+  }
+
+  /** Follows `Link: <…>; rel="next"` until the last page; returns every item. */
+  async listAll<T>(path: string, query?: Query): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | null = this.url(path, query);
+    const visited = new Set<string>();
+    while (url) {
+      const page: { data: { items?: T[] }; link: string | null } = await this.send<{ items?: T[] }>(
+        'GET',
+        url,
+        undefined,
+      );
+      items.push(...(page.data?.items ?? []));
+      visited.add(url);
+      url = page.link ? this.sameOrigin(page.link) : null;
+      if (url && visited.has(url)) throw new Error(`Webex pagination loops back to ${new URL(url).pathname}`);
+    }
+    return items;
+  }
+
+  // --- people
+  me(): Promise<WebexPerson> {
+    return this.request('GET', '/people/me');
+  }
+  getPerson(id: string): Promise<WebexPerson> {
+    return this.request('GET', `/people/${encodeURIComponent(id)}`);
+  }
+  async findPeopleByEmail(email: string): Promise<WebexPerson[]> {
+    const page = await this.request<{ items: WebexPerson[] }>('GET', '/people', { query: { email } });
+    return page.items ?? [];
+  }
+
+  // --- rooms
+  createRoom(title: string): Promise<WebexRoom> {
+    return this.request('POST', '/rooms', { body: { title } });
+  }
+  getRoom(id: string): Promise<WebexRoom> {
+    return this.request('GET', `/rooms/${encodeURIComponent(id)}`);
+  }
+  updateRoom(id: string, changes: { title: string; isLocked?: boolean }): Promise<WebexRoom> {
+    return this.request('PUT', `/rooms/${encodeURIComponent(id)}`, { body: changes });
+  }
+  deleteRoom(id: string): Promise<void> {
+    return this.request('DELETE', `/rooms/${encodeURIComponent(id)}`);
+  }
+
+  // --- memberships
+  createMembership(
+    roomId: string,
+    who: { personEmail: string } | { personId: string },
+    isModerator?: boolean,
+  ): Promise<WebexMembership> {
+    return this.request('POST', '/memberships', {
+      body: { roomId, ...who, ...(isModerator === undefined ? {} : { isModerator }) },
+    });
+  }
+  listMemberships(query: { roomId?: string; personEmail?: string; personId?: string }): Promise<WebexMembership[]> {
+    return this.listAll('/memberships', { max: 100, ...query });
+  }
+  deleteMembership(id: string): Promise<void> {
+    return this.request('DELETE', `/memberships/${encodeURIComponent(id)}`);
+  }
+
+  // --- messages
+  /** Posts to a room behind every earlier post to that room (per-room order). */
+  async createMessage(message: NewWebexMessage): Promise<WebexMessage> {
+    const [created] = await this.createMessages(message.roomId, [message]);
+    return created as WebexMessage;
+  }
+  /** Posts several messages to one room back to back: nothing else posted to it comes between. */
+  createMessages(roomId: string, messages: Omit<NewWebexMessage, 'roomId'>[]): Promise<WebexMessage[]> {
+    return this.roomQueue.run(roomId, async () => {
+      const created: WebexMessage[] = [];
+      for (const message of messages) {
+        created.push(await this.request<WebexMessage>('POST', '/messages', { body: { ...message, roomId } }));
+      }
+      return created;
+    });
+  }
+  getMessage(id: string): Promise<WebexMessage> {
+    return this.request('GET', `/messages/${encodeURIComponent(id)}`);
+  }
+  listMessages(query: {
+    roomId: string;
+    max?: number;
+    parentId?: string;
+    mentionedPeople?: string;
+    before?: string;
+    beforeMessage?: string;
+  }): Promise<WebexMessage[]> {
+    return this.listAll('/messages', query);
+  }
+  deleteMessage(id: string): Promise<void> {
+    return this.request('DELETE', `/messages/${encodeURIComponent(id)}`);
+  }
+
+  // --- webhooks
+  listWebhooks(): Promise<WebexWebhook[]> {
+    return this.listAll('/webhooks', { max: 100 });
+  }
+  createWebhook(webhook: NewWebexWebhook): Promise<WebexWebhook> {
+    return this.request('POST', '/webhooks', { body: webhook });
+  }
+  updateWebhook(
+    id: string,
+    changes: { name: string; targetUrl: string; secret?: string; status?: 'active' | 'inactive' },
+  ): Promise<WebexWebhook> {
+    return this.request('PUT', `/webhooks/${encodeURIComponent(id)}`, { body: changes });
+  }
+  deleteWebhook(id: string): Promise<void> {
+    return this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  // --- attachment actions (card submissions)
+  getAttachmentAction(id: string): Promise<WebexAttachmentAction> {
+    return this.request('GET', `/attachment/actions/${encodeURIComponent(id)}`);
+  }
+  createAttachmentAction(messageId: string, inputs: Record<string, unknown>): Promise<WebexAttachmentAction> {
+    return this.request('POST', '/attachment/actions', { body: { type: 'submit', messageId, inputs } });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private url(path: string, query?: Query): string {
+    const url = new URL(this.baseUrl + (path.startsWith('/') ? path : `/${path}`));
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  /** A Link header must not send our token to another host. */
+  private sameOrigin(link: string): string {
+    const url = new URL(link, this.baseUrl);
+    if (url.origin !== this.origin) {
+      throw new Error(`Webex pagination link points to another origin (${url.origin}); refusing to follow it`);
+    }
+    return url.toString();
+  }
+
+  private async send<T>(method: string, url: string, body: unknown): Promise<{ data: T; link: string | null }> {
+    const path = new URL(url).pathname;
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${await this.tokens.token()}`,
+            accept: 'application/json',
+            trackingid: `webex-live-chat_${randomUUID()}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.policy.timeoutMs),
+        });
+      } catch (error) {
+        // Network error or timeout: no answer at all.
+        if (attempt < this.policy.maxRetries) {
+          const delay = this.backoff(attempt);
+          this.logger?.warn({ method, path, attempt, delay, err: (error as Error).message }, 'webex call failed, retrying');
+          await this.sleep(delay);
+          continue;
+        }
+        const apiError = new WebexApiError(0, method, path, (error as Error).message, [], null);
+        apiError.cause = error;
+        throw apiError;
+      }
+
+      if (response.ok) {
+        const text = await response.text();
+        const data = (text.length > 0 ? JSON.parse(text) : undefined) as T;
+        return { data, link: nextLink(response.headers.get('link')) };
+      }
+
+      if (response.status === 401 && !refreshed && this.tokens.refresh) {
+        await response.body?.cancel();
+        refreshed = true;
+        if (await this.tokens.refresh()) {
+          attempt--; // the refresh retry does not count against the 5xx/429 budget
+          continue;
+        }
+      }
+
+      if (RETRYABLE_STATUS(response.status) && attempt < this.policy.maxRetries) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const delay =
+          retryAfter !== null ? Math.min(retryAfter, this.policy.maxDelayMs) : this.backoff(attempt);
+        await response.body?.cancel();
+        this.logger?.warn({ method, path, status: response.status, attempt, delay }, 'webex call refused, retrying');
+        await this.sleep(delay);
+        continue;
+      }
+
+      throw await toApiError(response, method, path);
+    }
+  }
+
+  /** Exponential backoff with full jitter, capped. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}
+
+async function toApiError(response: Response, method: string, path: string): Promise<WebexApiError> {
+  let message: string | null = null;
+  let errors: { description: string }[] = [];
+  let trackingId = response.headers.get('trackingid');
+  try {
+    const body = (await response.json()) as {
+      message?: unknown;
+      errors?: unknown;
+      trackingId?: unknown;
+    };
+    if (typeof body.message === 'string') message = body.message;
+    if (Array.isArray(body.errors)) {
+      errors = body.errors
+        .map((e) => ({ description: typeof e?.description === 'string' ? e.description : String(e?.description ?? '') }))
+        .filter((e) => e.description.length > 0);
+    }
+    if (typeof body.trackingId === 'string') trackingId = body.trackingId;
+  } catch {
+    // Not JSON (a proxy's error page): keep the status.
+  }
+  return new WebexApiError(response.status, method, path, message, errors, trackingId);
+}
