@@ -83,6 +83,22 @@ export interface NewOutboxItem {
   payload: Json;
 }
 
+/** A message left through the widget's offline form (table `offline_messages`). */
+export interface NewOfflineMessage {
+  topicId: string;
+  name: string;
+  email: string;
+  message: string;
+  language: string;
+  page: string | null;
+  ip: string | null;
+  at?: Date;
+}
+
+export interface OfflineMessage extends Required<NewOfflineMessage> {
+  id: number;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;
@@ -149,6 +165,12 @@ export interface Store {
 
   /** Deletes closed chats (and their messages and events) closed before the cutoff. */
   purgeClosedBefore(cutoff: Date): Promise<number>;
+
+  /**
+   * Keeps a message left in the widget's offline form (topic closed). Optional: without it the
+   * message still reaches the supervisors' space through the outbox, but is not kept apart.
+   */
+  saveOfflineMessage?(message: NewOfflineMessage): Promise<OfflineMessage>;
 }
 
 // ---------------------------------------------------------------------------------------------
