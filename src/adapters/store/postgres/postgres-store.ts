@@ -1,0 +1,436 @@
+// The Store port over PostgreSQL with plain SQL. The schema is in src/adapters/db/migrations.ts.
+import type pg from 'pg';
+import type { Chat, ChatEvent, ChatMessage, ChatState, Topic } from '../../../domain/types.js';
+import type {
+  AuditEntry,
+  ChatFilter,
+  ChatPatch,
+  Json,
+  NewChat,
+  NewChatEvent,
+  NewMessage,
+  NewOutboxItem,
+  OutboxItem,
+  Store,
+} from '../../../ports.js';
+import {
+  CHAT_PATCH_COLUMNS,
+  toAudit,
+  toChat,
+  toEvent,
+  toMessage,
+  toOutboxItem,
+  toTopic,
+  type AuditRow,
+  type ChatRow,
+  type EventRow,
+  type MessageRow,
+  type OutboxRow,
+  type TopicRow,
+} from './rows.js';
+import { Rollback, json, text, transaction } from './sql.js';
+
+/** appendMessage on a chat that does not exist (or was purged). */
+export class ChatNotFoundError extends Error {
+  constructor(readonly chatId: string) {
+    super(`Chat ${chatId} does not exist`);
+    this.name = 'ChatNotFoundError';
+  }
+}
+
+const CHAT_COLUMNS = `id, short_id, topic_id, state, language, visitor, token_hash, space_id, owner_email,
+  owner_name, created_at, updated_at, claimed_at, closed_at, close_reason, closed_by, last_seen_at,
+  last_visitor_message_at, left_at, warned_at`;
+const MESSAGE_COLUMNS = 'chat_id, seq, sender, text, author_name, client_id, external_id, data, at';
+const OUTBOX_COLUMNS = 'id, chat_id, kind, payload, attempts, next_attempt_at, last_error, created_at';
+const TOPIC_SELECT = `
+  SELECT t.id, t.names, t.mode, t.assistant, t.add_agents_at, t.fields, t.position,
+         coalesce((SELECT array_agg(a.email ORDER BY a.position) FROM topic_agents a
+                   WHERE a.topic_id = t.id), '{}') AS agents
+  FROM topics t`;
+const MAX_ERROR_LENGTH = 2000;
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export class PostgresStore implements Store {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  // --- chats -----------------------------------------------------------------------------------
+
+  createChat(chat: NewChat, event: NewChatEvent): Promise<Chat> {
+    return transaction(this.pool, async (c) => {
+      const { rows } = await c.query<ChatRow>(
+        `INSERT INTO chats (id, short_id, topic_id, state, language, visitor, token_hash, space_id,
+           owner_email, owner_name, created_at, updated_at, claimed_at, closed_at, close_reason,
+           closed_by, last_seen_at, last_visitor_message_at, left_at, warned_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()), coalesce($11, now()),
+           $12, $13, $14, $15, $16, $17, $18, $19)
+         RETURNING ${CHAT_COLUMNS}`,
+        [
+          chat.id,
+          chat.shortId,
+          chat.topicId,
+          chat.state,
+          chat.language,
+          json(chat.visitor),
+          chat.tokenHash,
+          chat.spaceId,
+          chat.ownerEmail,
+          text(chat.ownerName),
+          chat.createdAt ?? null,
+          chat.claimedAt,
+          chat.closedAt,
+          text(chat.closeReason),
+          chat.closedBy,
+          chat.lastSeenAt,
+          chat.lastVisitorMessageAt,
+          chat.leftAt,
+          chat.warnedAt,
+        ],
+      );
+      await insertEvent(c, chat.id, event);
+      return toChat(rows[0]!);
+    });
+  }
+
+  async getChat(id: string): Promise<Chat | null> {
+    const { rows } = await this.pool.query<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chats WHERE id = $1`, [id]);
+    return rows[0] ? toChat(rows[0]) : null;
+  }
+
+  async getChatBySpace(spaceId: string): Promise<Chat | null> {
+    const { rows } = await this.pool.query<ChatRow>(
+      `SELECT ${CHAT_COLUMNS} FROM chats WHERE space_id = $1`,
+      [spaceId],
+    );
+    return rows[0] ? toChat(rows[0]) : null;
+  }
+
+  updateChat(
+    id: string,
+    patch: ChatPatch,
+    event?: NewChatEvent,
+    expectState?: ChatState | ChatState[],
+  ): Promise<Chat | null> {
+    const sets: string[] = ['updated_at = now()'];
+    const params: unknown[] = [id];
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const column = CHAT_PATCH_COLUMNS[field as keyof typeof CHAT_PATCH_COLUMNS];
+      if (!column) throw new Error(`updateChat: "${field}" cannot be patched`);
+      params.push(field === 'visitor' ? json(value) : typeof value === 'string' ? text(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    let where = 'id = $1';
+    if (expectState !== undefined) {
+      params.push(Array.isArray(expectState) ? expectState : [expectState]);
+      where += ` AND state = ANY($${params.length}::text[])`;
+    }
+    return transaction(this.pool, async (c) => {
+      // The row lock taken here serialises concurrent updates: a second claimer re-reads the
+      // committed state and no longer matches `expectState`.
+      const { rows } = await c.query<ChatRow>(
+        `UPDATE chats SET ${sets.join(', ')} WHERE ${where} RETURNING ${CHAT_COLUMNS}`,
+        params,
+      );
+      if (!rows[0]) return null;
+      if (event) await insertEvent(c, id, event);
+      return toChat(rows[0]);
+    });
+  }
+
+  async listChats(filter: ChatFilter): Promise<Chat[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.states) add((p) => `state = ANY(${p}::text[])`, filter.states);
+    if (filter.topicId !== undefined) add((p) => `topic_id = ${p}`, filter.topicId);
+    if (filter.createdSince) add((p) => `created_at >= ${p}`, filter.createdSince);
+    if (filter.lastSeenBefore) add((p) => `last_seen_at < ${p}`, filter.lastSeenBefore);
+    params.push(filter.limit ?? null);
+    const { rows } = await this.pool.query<ChatRow>(
+      `SELECT ${CHAT_COLUMNS} FROM chats
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at, id
+       LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toChat);
+  }
+
+  async listEvents(chatId: string): Promise<ChatEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      'SELECT id, chat_id, type, actor, data, at FROM chat_events WHERE chat_id = $1 ORDER BY id',
+      [chatId],
+    );
+    return rows.map(toEvent);
+  }
+
+  // --- messages --------------------------------------------------------------------------------
+
+  appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
+    const clientId = message.clientId ?? null;
+    const externalId = message.externalId ?? null;
+    type Appended = { message: ChatMessage; created: boolean };
+    return transaction<Appended | null>(this.pool, async (c) => {
+      // Taking the next number locks the chat row until commit: appends to one chat run one at
+      // a time, so numbers are unique, and a rollback returns its number (no gaps).
+      const counter = await c.query<{ last_seq: number }>(
+        'UPDATE chats SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
+        [message.chatId],
+      );
+      const seq = counter.rows[0]?.last_seq;
+      if (seq === undefined) throw new ChatNotFoundError(message.chatId);
+      // Checked under the lock, so a concurrent retry of the same message is seen here.
+      if (clientId !== null || externalId !== null) {
+        const stored = await findDuplicate(c, message.chatId, clientId, externalId);
+        if (stored) throw new Rollback({ message: stored, created: false });
+      }
+      const { rows } = await c.query<MessageRow>(
+        `INSERT INTO messages (${MESSAGE_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))
+         ON CONFLICT DO NOTHING
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [
+          message.chatId,
+          seq,
+          message.from,
+          text(message.text),
+          text(message.authorName ?? null),
+          text(clientId),
+          text(externalId),
+          message.data == null ? null : json(message.data),
+          message.at ?? null,
+        ],
+      );
+      if (rows[0]) return { message: toMessage(rows[0]), created: true };
+      // Only an external id stored meanwhile for another chat can get here.
+      throw new Rollback(null);
+    }).then(async (result) => {
+      if (result) return result;
+      const stored = await findDuplicate(this.pool, message.chatId, clientId, externalId);
+      if (!stored) throw new Error(`appendMessage: conflicting message in chat ${message.chatId} not found`);
+      return { message: stored, created: false };
+    });
+  }
+
+  async listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]> {
+    const { rows } = await this.pool.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [chatId, afterSeq, limit ?? null],
+    );
+    return rows.map(toMessage);
+  }
+
+  // --- topics ----------------------------------------------------------------------------------
+
+  async listTopics(): Promise<Topic[]> {
+    const { rows } = await this.pool.query<TopicRow>(`${TOPIC_SELECT} ORDER BY t.position, t.id`);
+    return rows.map(toTopic);
+  }
+
+  async getTopic(id: string): Promise<Topic | null> {
+    const { rows } = await this.pool.query<TopicRow>(`${TOPIC_SELECT} WHERE t.id = $1`, [id]);
+    return rows[0] ? toTopic(rows[0]) : null;
+  }
+
+  saveTopic(topic: Topic, actor: string): Promise<void> {
+    return transaction(this.pool, async (c) => {
+      const before = await c.query<TopicRow>(`${TOPIC_SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [topic.id]);
+      await c.query(
+        `INSERT INTO topics (id, names, mode, assistant, add_agents_at, fields, position, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+         ON CONFLICT (id) DO UPDATE SET names = EXCLUDED.names, mode = EXCLUDED.mode,
+           assistant = EXCLUDED.assistant, add_agents_at = EXCLUDED.add_agents_at,
+           fields = EXCLUDED.fields, position = EXCLUDED.position, updated_at = now()`,
+        [
+          topic.id,
+          json(topic.names),
+          topic.mode,
+          topic.assistant,
+          topic.addAgentsAt,
+          json(topic.fields),
+          topic.position,
+        ],
+      );
+      const agents = [...new Set(topic.agents)];
+      await c.query('DELETE FROM topic_agents WHERE topic_id = $1', [topic.id]);
+      await c.query(
+        `INSERT INTO topic_agents (topic_id, email, position)
+         SELECT $1, email, ord FROM unnest($2::text[]) WITH ORDINALITY AS a (email, ord)`,
+        [topic.id, agents],
+      );
+      const after: Topic = { ...topic, agents };
+      await insertAudit(c, actor, 'topic.save', topic.id, before.rows[0] ? toTopic(before.rows[0]) : null, after);
+    });
+  }
+
+  deleteTopic(id: string, actor: string): Promise<boolean> {
+    return transaction(this.pool, async (c) => {
+      const before = await c.query<TopicRow>(`${TOPIC_SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [id]);
+      if (!before.rows[0]) return false;
+      await c.query('DELETE FROM topics WHERE id = $1', [id]);
+      await insertAudit(c, actor, 'topic.delete', id, toTopic(before.rows[0]), null);
+      return true;
+    });
+  }
+
+  // --- settings and audit ----------------------------------------------------------------------
+
+  async getSetting<T extends Json>(key: string): Promise<T | undefined> {
+    const { rows } = await this.pool.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return rows[0]?.value;
+  }
+
+  setSetting(key: string, value: Json, actor: string): Promise<void> {
+    return transaction(this.pool, async (c) => {
+      const before = await c.query<{ value: Json }>('SELECT value FROM settings WHERE key = $1 FOR UPDATE', [key]);
+      await c.query(
+        `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(),
+           updated_by = EXCLUDED.updated_by`,
+        [key, json(value), actor],
+      );
+      await insertAudit(c, actor, 'setting.set', key, before.rows[0]?.value ?? null, value);
+    });
+  }
+
+  async listAudit(limit = 100): Promise<Required<AuditEntry>[]> {
+    const { rows } = await this.pool.query<AuditRow>(
+      'SELECT actor, action, subject, before, after, at FROM audit ORDER BY at DESC, id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(toAudit);
+  }
+
+  // --- outbox ----------------------------------------------------------------------------------
+
+  async enqueueOutbox(item: NewOutboxItem): Promise<OutboxItem> {
+    const { rows } = await this.pool.query<OutboxRow>(
+      // Due at once, at millisecond precision: a claim with a JS Date taken right after this
+      // insert must not miss it by the microseconds JavaScript cannot express.
+      `INSERT INTO outbox (chat_id, kind, payload, next_attempt_at)
+       VALUES ($1, $2, $3, date_trunc('milliseconds', now()))
+       RETURNING ${OUTBOX_COLUMNS}`,
+      [item.chatId, item.kind, json(item.payload)],
+    );
+    return toOutboxItem(rows[0]!);
+  }
+
+  async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    // Only the head of each lane (no older item left) is a candidate, so one chat's items go
+    // out strictly in order. The due/lease test is on the locked row itself: when a concurrent
+    // claimer leased it first, PostgreSQL re-checks the new row version and skips it, and
+    // SKIP LOCKED passes over rows another claimer is leasing right now.
+    const { rows } = await this.pool.query<OutboxRow>(
+      `UPDATE outbox SET lease_until = $1::timestamptz + $3 * interval '1 millisecond',
+         attempts = attempts + 1
+       WHERE id IN (
+         SELECT o.id FROM outbox o
+         WHERE o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id AND p.id < o.id)
+         ORDER BY o.next_attempt_at, o.id
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${OUTBOX_COLUMNS}`,
+      [now, limit, leaseMs],
+    );
+    return rows
+      .map(toOutboxItem)
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+  }
+
+  async completeOutbox(id: number): Promise<void> {
+    await this.pool.query('DELETE FROM outbox WHERE id = $1', [id]);
+  }
+
+  async retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE outbox SET next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE id = $1',
+      [id, nextAttemptAt, text(error).slice(0, MAX_ERROR_LENGTH)],
+    );
+  }
+
+  async countPendingOutbox(chatId?: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbox WHERE $1::text IS NULL OR chat_id = $1',
+      [chatId ?? null],
+    );
+    return rows[0]!.n;
+  }
+
+  // --- dedupe and retention --------------------------------------------------------------------
+
+  async markProcessed(key: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'INSERT INTO processed (key) VALUES ($1) ON CONFLICT (key) DO NOTHING',
+      [text(key)],
+    );
+    return rowCount === 1;
+  }
+
+  async purgeProcessedBefore(cutoff: Date): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM processed WHERE at < $1', [cutoff]);
+    return rowCount ?? 0;
+  }
+
+  async purgeClosedBefore(cutoff: Date): Promise<number> {
+    // Messages and events go with their chat (ON DELETE CASCADE); the outbox lane explicitly.
+    const { rows } = await this.pool.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM chats WHERE state = 'closed' AND closed_at < $1 RETURNING id
+       ), lanes AS (
+         DELETE FROM outbox WHERE chat_id IN (SELECT id FROM gone)
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [cutoff],
+    );
+    return rows[0]!.n;
+  }
+}
+
+async function insertEvent(c: Queryable, chatId: string, event: NewChatEvent): Promise<void> {
+  await c.query(
+    'INSERT INTO chat_events (chat_id, type, actor, data, at) VALUES ($1, $2, $3, $4, coalesce($5, now()))',
+    [chatId, event.type, text(event.actor), json(event.data ?? {}), event.at ?? null],
+  );
+}
+
+async function insertAudit(
+  c: Queryable,
+  actor: string,
+  action: string,
+  subject: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  await c.query('INSERT INTO audit (actor, action, subject, before, after) VALUES ($1, $2, $3, $4, $5)', [
+    text(actor),
+    action,
+    subject,
+    json(before),
+    json(after),
+  ]);
+}
+
+async function findDuplicate(
+  q: Queryable,
+  chatId: string,
+  clientId: string | null,
+  externalId: string | null,
+): Promise<ChatMessage | null> {
+  const { rows } = await q.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages
+     WHERE (chat_id = $1 AND client_id = $2) OR external_id = $3
+     ORDER BY seq LIMIT 1`,
+    [chatId, text(clientId), text(externalId)],
+  );
+  return rows[0] ? toMessage(rows[0]) : null;
+}
