@@ -39,6 +39,9 @@ export class AgendaScheduler implements Scheduler {
   private readonly maxRetries: number;
   private readonly drainTimeout: number;
   private started = false;
+  /** Jobs of this instance started and not yet `complete` (Agenda's own count lags: see stop). */
+  private running = 0;
+  private readonly idle = new Set<() => void>();
   private stopping: Promise<void> | undefined;
 
   constructor(options: AgendaSchedulerOptions) {
@@ -60,6 +63,12 @@ export class AgendaScheduler implements Scheduler {
       // One-off timers (one per chat) would pile up otherwise.
       removeOnComplete: true,
     });
+    // `complete` comes after Agenda has saved the job's state, for success and failure alike.
+    this.agenda.on('complete', (_job: unknown, remote?: boolean) => {
+      if (remote === true) return;
+      this.running = Math.max(0, this.running - 1);
+      if (this.running === 0) for (const resolve of this.idle) resolve();
+    });
     this.agenda.on('error', (error: Error) => this.log.error({ err: error }, 'scheduler error'));
     this.agenda.on('fail', (error: Error | string, job: { attrs?: { name?: string }; jobName?: string }) => {
       this.log.warn({ err: error, job: job.attrs?.name ?? job.jobName }, 'job failed');
@@ -71,6 +80,7 @@ export class AgendaScheduler implements Scheduler {
     this.agenda.define<Envelope<T>>(
       name,
       async (job: Job<Envelope<T>>) => {
+        this.running++;
         await handler(job.attrs.data.data);
       },
       { backoff: exponential({ delay: 1_000, maxRetries: this.maxRetries, maxDelay: 60_000 }) },
@@ -96,15 +106,19 @@ export class AgendaScheduler implements Scheduler {
       await this.agenda.schedule(at, name, envelope);
       return;
     }
-    // Replace = delete the pending job of that key, then create. Two instances doing it at the
-    // same time must not both create one: serialise on an advisory lock of (name, key).
-    await this.withLock(`${name}\u0000${key}`, async () => {
-      await this.pool.query(
-        `DELETE FROM "${this.table}" WHERE name = $1 AND data @> $2::jsonb AND locked_at IS NULL`,
-        [name, JSON.stringify({ key })],
-      );
-      await this.agenda.schedule(at, name, envelope);
-    });
+    // Replace without a lock: insert, then delete every pending job of that key except the
+    // newest. Whoever cleans last sees every insert, so exactly one job survives even when
+    // several instances schedule the same key at once. (A job already running is left alone.)
+    await this.agenda.schedule(at, name, envelope);
+    await this.pool.query(
+      `DELETE FROM "${this.table}" AS j
+        WHERE j.name = $1 AND j.data @> $2::jsonb AND j.locked_at IS NULL
+          AND (j.created_at, j.id) < (
+            SELECT n.created_at, n.id FROM "${this.table}" AS n
+             WHERE n.name = $1 AND n.data @> $2::jsonb AND n.locked_at IS NULL
+             ORDER BY n.created_at DESC, n.id DESC LIMIT 1)`,
+      [name, JSON.stringify({ key })],
+    );
   }
 
   async cancel(name: string, key?: string): Promise<number> {
@@ -112,30 +126,40 @@ export class AgendaScheduler implements Scheduler {
     return this.agenda.cancel(key === undefined ? { name } : { name, data: { key } });
   }
 
-  /** Waits for running jobs (up to the drain timeout), then releases the rest. */
+  /**
+   * Stops taking jobs, waits for the running ones (up to the drain timeout), and stops.
+   * Agenda's own drain() re-checks its running list one tick after each `complete`, before the
+   * list is updated, so it would wait for its timeout; we count completions ourselves instead.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (!this.started) return;
-      const result = await this.agenda.drain({ timeout: this.drainTimeout, closeConnection: false });
-      if (result.timedOut) {
-        this.log.warn({ running: result.running }, 'scheduler stopped with jobs still running');
-      }
+      const abort = new AbortController();
+      const drained = this.agenda.drain({ signal: abort.signal, closeConnection: false });
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.whenIdle().then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), this.drainTimeout);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) this.log.warn({ running: this.running }, 'scheduler stopped with jobs still running');
+      abort.abort();
+      await drained;
       this.started = false;
     })();
     return this.stopping;
   }
 
-  private async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name]);
-      try {
-        return await fn();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]);
-      }
-    } finally {
-      client.release();
-    }
+  private whenIdle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.idle.delete(done);
+        resolve();
+      };
+      this.idle.add(done);
+    });
   }
 }
