@@ -1,0 +1,115 @@
+// POST /api/v1/offline: the widget's form for a closed topic (name, e-mail, message). The
+// message is kept (Store.saveOfflineMessage where the store has it) and posted to the
+// supervisors' space: through the outbox when `enqueue` is given (durable, retried), otherwise
+// at once through the AgentChannel.
+import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import { escapeMarkdown } from '../domain/escape.js';
+import type { Logger } from '../logger.js';
+import type { AgentChannel, Store } from '../ports.js';
+import { HttpError } from './errors.js';
+
+export interface OfflineDeps {
+  store: Store;
+  channel: AgentChannel;
+  /** The supervisors' space id (created on first use). */
+  supervisorsSpace: () => Promise<string>;
+  log: Logger;
+  /** Durable delivery of the notice to the supervisors' space (the outbox). */
+  enqueue?: (markdown: string) => Promise<void>;
+  /** Per IP (default: 10 messages per 10 minutes). */
+  rateLimit?: { windowMs: number; limit: number };
+}
+
+export const offlineBody = z.strictObject({
+  topic: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254),
+  message: z.string().trim().min(1).max(4000),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  page: z.string().max(2000).optional(),
+});
+
+export type OfflineInput = z.infer<typeof offlineBody>;
+
+/** The notice for supervisors: every visitor-typed value escaped (no mentions, no links). */
+export function offlineNotice(input: OfflineInput, topicName: string): string {
+  const lines = [
+    `📨 **Offline message** · ${escapeMarkdown(topicName)}`,
+    `**From:** ${escapeMarkdown(input.name)} · ${escapeMarkdown(input.email)}`,
+  ];
+  if (input.language) lines.push(`**Language:** ${escapeMarkdown(input.language)}`);
+  if (input.page) lines.push(`**Page:** ${escapeMarkdown(input.page)}`);
+  lines.push('', escapeMarkdown(input.message));
+  return lines.join('\n');
+}
+
+function clientIp(req: Request): string | null {
+  return req.ip ?? req.socket.remoteAddress ?? null;
+}
+
+export function offlineRouter(deps: OfflineDeps): Router {
+  const router = Router();
+  const limits = deps.rateLimit ?? { windowMs: 10 * 60_000, limit: 10 };
+  const limiter = rateLimit({
+    windowMs: limits.windowMs,
+    limit: limits.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'rate_limited', message: 'Too many offline messages; please try again later.' });
+    },
+  });
+
+  router.post('/api/v1/offline', limiter, async (req, res) => {
+    const parsed = offlineBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      res.status(422).json({
+        error: 'invalid_fields',
+        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+        fields: [...new Set(issues.map((i) => i.path).filter(Boolean))],
+        issues,
+      });
+      return;
+    }
+    const input = parsed.data;
+    const topic = await deps.store.getTopic(input.topic);
+    if (!topic) throw new HttpError(404, 'topic_not_found', `No topic "${input.topic}".`);
+    const language = input.language ?? 'en';
+    const topicName = topic.names[language] ?? topic.names['en'] ?? Object.values(topic.names)[0] ?? topic.id;
+
+    let id: number | null = null;
+    if (deps.store.saveOfflineMessage) {
+      const saved = await deps.store.saveOfflineMessage({
+        topicId: topic.id,
+        name: input.name,
+        email: input.email,
+        message: input.message,
+        language,
+        page: input.page ?? null,
+        ip: clientIp(req),
+      });
+      id = saved.id;
+    }
+    const markdown = offlineNotice(input, topicName);
+    if (deps.enqueue) {
+      await deps.enqueue(markdown);
+    } else {
+      try {
+        await deps.channel.postAsBot(await deps.supervisorsSpace(), markdown);
+      } catch (error) {
+        if (id === null) {
+          deps.log.warn({ err: error, topic: topic.id }, 'offline message not delivered');
+          throw new HttpError(503, 'not_delivered', 'The message could not be delivered right now; please try again.');
+        }
+        // Kept in the store: supervisors still find it there.
+        deps.log.warn({ err: error, topic: topic.id, offlineId: id }, 'offline message kept but not posted');
+      }
+    }
+    deps.log.info({ topic: topic.id, offlineId: id }, 'offline message received');
+    res.status(202).json({ ok: true, id });
+  });
+  return router;
+}
