@@ -1,0 +1,40 @@
+// Webex-shaped identifiers: unpadded base64 of `ciscospark://us/<KIND>/<uuid>`.
+import { createHash, randomUUID } from 'node:crypto';
+
+export type IdKind =
+  | 'PEOPLE'
+  | 'ROOM'
+  | 'MEMBERSHIP'
+  | 'MESSAGE'
+  | 'WEBHOOK'
+  | 'ATTACHMENT_ACTION'
+  | 'ORGANIZATION'
+  | 'APPLICATION';
+
+export function encodeId(kind: IdKind, uuid: string): string {
+  return Buffer.from(`ciscospark://us/${kind}/${uuid}`).toString('base64').replace(/=+$/, '');
+}
+
+export function newId(kind: IdKind): string {
+  return encodeId(kind, randomUUID());
+}
+
+/** The kind of a Webex-shaped id, or null when it is not one (ids from elsewhere, garbage). */
+export function idKind(id: string): IdKind | null {
+  if (!/^[A-Za-z0-9+/]{20,}$/.test(id)) return null;
+  const decoded = Buffer.from(id, 'base64').toString('utf8');
+  const m = /^ciscospark:\/\/[a-z0-9]+\/([A-Z_]+)\//.exec(decoded);
+  return m ? (m[1] as IdKind) : null;
+}
+
+/** A UUID-looking value derived from a seed, so seeded people keep their ids without state. */
+export function stableUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Sandbox access tokens are derived from the e-mail: stable across restarts, even in memory mode. */
+export function stableToken(email: string): string {
+  const h = createHash('sha256').update(`livechat-sandbox-token:${email.toLowerCase()}`).digest('hex');
+  return `SBX${h.slice(0, 56)}_sandbox`;
+}
