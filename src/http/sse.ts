@@ -1,0 +1,171 @@
+// Server-Sent Events for one chat. The event id is the message sequence, so a browser that
+// reconnects with Last-Event-ID gets exactly what it missed. Notices arrive through the bus
+// (seq only); the messages themselves are read from the Store, in order, each sent once.
+import type { Request, Response } from 'express';
+import type { Chat, ChatMessage } from '../domain/types.js';
+import type { ChatNotice, ChatNotices } from '../services/notices.js';
+import type { StreamRegistry } from './streams.js';
+
+export interface WireMessage {
+  seq: number;
+  from: ChatMessage['from'];
+  text: string;
+  at: string;
+  name?: string;
+  data?: Record<string, unknown>;
+}
+
+export function toWire(message: ChatMessage): WireMessage {
+  const wire: WireMessage = { seq: message.seq, from: message.from, text: message.text, at: message.at.toISOString() };
+  if (message.authorName && message.from !== 'visitor') wire.name = message.authorName;
+  if (message.data && message.from !== 'system') wire.data = message.data;
+  return wire;
+}
+
+export interface SseOptions {
+  notices: ChatNotices;
+  streams: StreamRegistry;
+  read(chatId: string, after: number): Promise<ChatMessage[]>;
+  state(chatId: string): Promise<Chat['state'] | null>;
+  /** Comment lines that keep proxies from closing an idle stream. */
+  heartbeatMs: number;
+  onOpen?(chatId: string): void;
+  onClose?(chatId: string): void;
+}
+
+/** `Last-Event-ID` header (a reconnect) or `lastEventId` query (a fresh page resuming). */
+export function resumePoint(req: Request): number {
+  const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+  const n = raw === undefined ? 0 : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+export async function serveEvents(req: Request, res: Response, chat: Chat, options: SseOptions): Promise<void> {
+  let sent = resumePoint(req);
+  if (chat.state === 'closed') {
+    const rest = await options.read(chat.id, sent);
+    if (rest.length === 0) {
+      // 204 tells EventSource to stop reconnecting: there is nothing more, ever.
+      res.status(204).end();
+      return;
+    }
+  }
+
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+  req.socket.setNoDelay(true);
+  req.socket.setTimeout(0);
+
+  let ended = false;
+  let reading = false;
+  let readAgain = false;
+  let finalState = false;
+
+  const write = (chunk: string) => {
+    if (!ended) res.write(chunk);
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(heartbeat);
+    unsubscribe();
+    unregister();
+    options.onClose?.(chat.id);
+    res.end();
+  };
+
+  // Reads everything after `sent`; overlapping notices coalesce into one more read.
+  const catchUp = async (): Promise<void> => {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        readAgain = false;
+        const messages = await options.read(chat.id, sent);
+        for (const message of messages) {
+          if (message.seq <= sent) continue;
+          write(`id: ${message.seq}\ndata: ${JSON.stringify(toWire(message))}\n\n`);
+          sent = message.seq;
+        }
+      } while (readAgain && !ended);
+      if (finalState) end();
+    } catch {
+      end();
+    } finally {
+      reading = false;
+    }
+  };
+
+  const onNotice = (notice: ChatNotice) => {
+    if (notice.type === 'message') {
+      if (notice.seq > sent) void catchUp();
+    } else if (notice.type === 'state') {
+      write(`event: state\ndata: ${JSON.stringify({ state: notice.state })}\n\n`);
+      if (notice.state === 'closed') {
+        // Send what is left (the goodbye), then end: the chat has nothing more to say.
+        finalState = true;
+        void catchUp();
+      }
+    } else {
+      write(`event: typing\ndata: ${JSON.stringify({ from: notice.from, active: notice.active })}\n\n`);
+    }
+  };
+
+  // Subscribe before the first read so nothing falls between the two.
+  const unsubscribe = options.notices.subscribe(chat.id, onNotice);
+  const unregister = options.streams.add(end);
+  const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs);
+  heartbeat.unref();
+  res.on('close', end);
+  options.onOpen?.(chat.id);
+
+  write(`retry: 3000\nevent: state\ndata: ${JSON.stringify({ state: chat.state })}\n\n`);
+  if (chat.state === 'closed') finalState = true;
+  await catchUp();
+}
+
+/**
+ * Long-poll: resolves with the messages after `after`, waiting up to `waitMs` for one to come
+ * (or for a state change) when there are none yet.
+ */
+export async function pollMessages(
+  res: Response,
+  chatId: string,
+  after: number,
+  waitMs: number,
+  options: Pick<SseOptions, 'notices' | 'streams' | 'read'>,
+): Promise<ChatMessage[]> {
+  const first = await options.read(chatId, after);
+  if (first.length > 0 || waitMs <= 0) return first;
+  await new Promise<void>((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsubscribe();
+      unregister();
+      res.off('close', finish);
+      resolve();
+    };
+    const unsubscribe = options.notices.subscribe(chatId, (notice) => {
+      if (notice.type === 'state' || (notice.type === 'message' && notice.seq > after)) finish();
+    });
+    const unregister = options.streams.add(finish);
+    const timer = setTimeout(finish, waitMs);
+    res.on('close', finish);
+    // A message stored between the first read and the subscription: look once more.
+    void options.read(chatId, after).then((m) => {
+      if (m.length > 0) finish();
+    }, finish);
+  });
+  return options.read(chatId, after);
+}

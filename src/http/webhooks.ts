@@ -1,0 +1,16 @@
+// `POST /webhooks/webex`: the raw bytes (kept by the app for `/webhooks/*`) go to the channel,
+// which verifies the signature before anything else and answers 401 when it does not match.
+import type { Express } from 'express';
+import type { AgentChannel } from '../ports.js';
+import type { RouteMount } from './app.js';
+
+export function webhookRoutes(channel: AgentChannel): RouteMount {
+  return (app: Express) => {
+    app.post('/webhooks/webex', async (req, res) => {
+      const raw = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const result = await channel.handleWebhook(raw, req.headers);
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    });
+  };
+}

@@ -1,0 +1,77 @@
+// Server-side sentences for visitors (system messages, warnings), from `locales/<lng>/server.json`
+// through i18next. The config file's `texts` (language → key → text) override single sentences.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import i18next, { type i18n as I18nInstance } from 'i18next';
+
+export type TranslateFn = (language: string, key: string, vars?: Record<string, unknown>) => string;
+
+export interface ServerI18n {
+  t: TranslateFn;
+  /** Languages that have a server.json. */
+  languages: string[];
+  /** The best supported language for a requested code (`pl-PL` → `pl`), else the default. */
+  resolve(language: string | null | undefined): string;
+}
+
+export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+
+export interface I18nOptions {
+  localesDir?: string;
+  defaultLanguage?: string;
+  /** language → key → sentence, replacing the shipped ones. */
+  overrides?: Record<string, Record<string, string>>;
+}
+
+/** Nested JSON → a flat key list is not needed: i18next reads nested keys with `.`. */
+function setPath(target: Record<string, unknown>, key: string, value: string): void {
+  const parts = key.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+export async function createServerI18n(options: I18nOptions = {}): Promise<ServerI18n> {
+  const dir = options.localesDir ?? DEFAULT_LOCALES_DIR;
+  const fallback = options.defaultLanguage ?? 'en';
+  const resources: Record<string, { server: Record<string, unknown> }> = {};
+  for (const lng of readdirSync(dir)) {
+    const file = path.join(dir, lng, 'server.json');
+    if (!existsSync(file)) continue;
+    resources[lng] = { server: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+  }
+  for (const [lng, texts] of Object.entries(options.overrides ?? {})) {
+    const server = (resources[lng] ??= { server: {} }).server;
+    for (const [key, text] of Object.entries(texts)) setPath(server, key, text);
+  }
+  const instance: I18nInstance = i18next.createInstance();
+  await instance.init({
+    resources,
+    lng: fallback,
+    fallbackLng: resources[fallback] ? fallback : 'en',
+    ns: ['server'],
+    defaultNS: 'server',
+    // Sentences go to the widget as plain text (rendered with textContent), never as HTML.
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    showSupportNotice: false,
+  } as Parameters<I18nInstance['init']>[0]);
+  const languages = Object.keys(resources).sort();
+  const resolve = (language: string | null | undefined): string => {
+    if (!language) return fallback;
+    const lower = language.toLowerCase();
+    if (resources[lower]) return lower;
+    const base = lower.split(/[-_]/)[0]!;
+    return resources[base] ? base : fallback;
+  };
+  return {
+    languages,
+    resolve,
+    t: (language, key, vars) => instance.t(key, { ...vars, lng: resolve(language) }) as string,
+  };
+}

@@ -1,0 +1,104 @@
+// Assembles the chat services over the ports; the composition root calls this once.
+// Order at start-up: createChatModule (defines the jobs) → scheduler.start() → channel.start
+// (module.handlers) → module.start(). At shutdown: module.stop() before the scheduler and pool.
+import type { ServerI18n } from '../i18n.js';
+import type { Logger } from '../logger.js';
+import type { AgentChannel, ChannelHandlers, Clock, EventBus, GeoLocator, Scheduler, Store } from '../ports.js';
+import { CardBuilder } from './cards.js';
+import { ChatService, type ChatHooks } from './chats.js';
+import { ChatCore, type ChatSettings, type TopicHours } from './context.js';
+import { Deliverer } from './deliveries.js';
+import { Desk, type DeskHooks } from './desk.js';
+import { ChatNotices } from './notices.js';
+import { OutboxWorker, type OutboxOptions } from './outbox.js';
+import { Presence } from './presence.js';
+import { ChatTimersService } from './timers.js';
+
+export interface ChatModuleOptions {
+  store: Store;
+  channel: AgentChannel;
+  scheduler: Scheduler;
+  bus: EventBus;
+  geo: GeoLocator;
+  i18n: ServerI18n;
+  log: Logger;
+  clock?: Clock;
+  settings: ChatSettings;
+  hours(topicId: string, at: Date): TopicHours | Promise<TopicHours>;
+  cardsDir?: string;
+  outbox?: Pick<OutboxOptions, 'concurrency' | 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs'>;
+  chatHooks?: ChatHooks;
+  deskHooks?: DeskHooks;
+}
+
+export interface ChatModule {
+  core: ChatCore;
+  chats: ChatService;
+  desk: Desk;
+  timers: ChatTimersService;
+  outbox: OutboxWorker;
+  deliverer: Deliverer;
+  notices: ChatNotices;
+  presence: Presence;
+  /** For `channel.start(handlers)`. */
+  handlers: ChannelHandlers;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createChatModule(options: ChatModuleOptions): ChatModule {
+  const clock = options.clock ?? { now: () => new Date() };
+  const notices = new ChatNotices(options.bus);
+  let deliverer: Deliverer | null = null;
+  const outbox = new OutboxWorker({
+    store: options.store,
+    log: options.log,
+    clock,
+    deliver: (item) => deliverer!.deliver(item),
+    ...options.outbox,
+  });
+  const core = new ChatCore({
+    store: options.store,
+    channel: options.channel,
+    scheduler: options.scheduler,
+    geo: options.geo,
+    clock,
+    i18n: options.i18n,
+    log: options.log,
+    notices,
+    outbox,
+    cards: new CardBuilder(options.cardsDir),
+    settings: options.settings,
+    hours: options.hours,
+  });
+  deliverer = new Deliverer(core);
+  const chats = new ChatService(core, options.chatHooks);
+  const desk = new Desk(core, chats, options.deskHooks);
+  const timers = new ChatTimersService(core);
+  const presence = new Presence(core);
+  timers.define();
+
+  return {
+    core,
+    chats,
+    desk,
+    timers,
+    outbox,
+    deliverer,
+    notices,
+    presence,
+    handlers: {
+      onAgentMessage: (message) => desk.onAgentMessage(message),
+      onCardAction: (action) => desk.onCardAction(action),
+    },
+    async start() {
+      outbox.start();
+      presence.start();
+      await timers.scheduleRecurring();
+    },
+    async stop() {
+      presence.stop();
+      await outbox.stop();
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// The visitor's side of a chat: start it, send messages, read them, close or leave. Each use
+// case loads, decides, stores, then announces (DESIGN §4); deliveries to the space go through
+// the outbox so nothing is lost when Webex is away.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { visitorMessageMarkdown } from '../domain/escape.js';
+import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
+import type { Chat, ChatMessage, ChatState, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
+import { closeChat, UNCLAIMED_JOB } from './closing.js';
+import { OPEN_STATES, type ChatCore } from './context.js';
+import { ChatError } from './errors.js';
+import { hashToken, newChatToken, tokenMatches } from './tokens.js';
+
+export interface StartChatInput {
+  topic: string;
+  language?: string | undefined;
+  name?: string | undefined;
+  email?: string | undefined;
+  fields?: Record<string, string> | undefined;
+  page?: string | undefined;
+}
+
+export interface VisitorMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface StartedChat {
+  chat: Chat;
+  token: string;
+  messages: ChatMessage[];
+}
+
+export interface ChatHooks {
+  /** The state a new chat starts in (`bot` when the assistant answers first). */
+  initialState?(topic: Topic): ChatState | Promise<ChatState>;
+  /** Called after a new chat is stored and its space requested. */
+  afterStart?(chat: Chat): Promise<void>;
+  /** Called after each new visitor message is stored (the assistant answers in state `bot`). */
+  afterVisitorMessage?(chat: Chat, message: ChatMessage): Promise<void>;
+}
+
+const emailShape = z.email();
+
+/** Validation of the values a topic asks for; `name`/`email` may come as top-level fields. */
+export function checkFields(
+  topic: Topic,
+  input: Pick<StartChatInput, 'name' | 'email' | 'fields'>,
+): { values: Record<string, string>; missing: string[]; invalid: string[] } {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input.fields ?? {})) {
+    const clean = value.trim();
+    if (clean) values[key] = clean;
+  }
+  if (input.name?.trim()) values.name = input.name.trim();
+  if (input.email?.trim()) values.email = input.email.trim();
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  const specs = new Map<string, FieldSpec>(topic.fields.map((f) => [f.name, f]));
+  for (const spec of topic.fields) {
+    const value = values[spec.name];
+    if (!value) {
+      if (spec.required) missing.push(spec.name);
+      continue;
+    }
+    if (spec.type === 'email' && !emailShape.safeParse(value).success) invalid.push(spec.name);
+    if (spec.type === 'tel' && !/^\+?[\d\s().-]{3,30}$/.test(value)) invalid.push(spec.name);
+  }
+  if (values.email && !specs.has('email') && !emailShape.safeParse(values.email).success) invalid.push('email');
+  // Only what the topic asks for (plus name and e-mail) is kept.
+  for (const key of Object.keys(values)) {
+    if (!specs.has(key) && key !== 'name' && key !== 'email') delete values[key];
+  }
+  return { values, missing, invalid };
+}
+
+export class ChatService {
+  constructor(
+    private readonly core: ChatCore,
+    private readonly hooks: ChatHooks = {},
+  ) {}
+
+  private get deps() {
+    return this.core.deps;
+  }
+
+  async start(input: StartChatInput, meta: VisitorMeta): Promise<StartedChat> {
+    const { store, i18n, settings } = this.deps;
+    const topic = await store.getTopic(input.topic);
+    if (!topic) throw new ChatError('unknown_topic', `There is no topic "${input.topic}".`);
+    const now = this.core.now();
+    const hours = await this.deps.hours(topic.id, now);
+    if (!hours.open) {
+      throw new ChatError('topic_closed', `Topic "${topic.id}" is closed now.`, {
+        nextOpening: hours.nextOpening ? hours.nextOpening.toISOString() : null,
+      });
+    }
+    const fields = checkFields(topic, input);
+    if (fields.missing.length || fields.invalid.length) {
+      throw new ChatError('invalid_fields', describeFields(fields.missing, fields.invalid), {
+        fields: [...fields.missing, ...fields.invalid],
+        missing: fields.missing,
+        invalid: fields.invalid,
+      });
+    }
+    const language = i18n.resolve(input.language);
+    const geo = meta.ip ? await this.deps.geo.locate(meta.ip).catch(() => null) : null;
+    const visitor: VisitorInfo = {
+      name: cleanName(fields.values.name ?? null),
+      email: fields.values.email ?? null,
+      fields: fields.values,
+      ip: meta.ip,
+      userAgent: meta.userAgent ? meta.userAgent.slice(0, 512) : null,
+      page: input.page ?? null,
+      geo,
+    };
+    const id = randomUUID();
+    const token = newChatToken();
+    const state = (await this.hooks.initialState?.(topic)) ?? 'queued';
+    const chat = await store.createChat(
+      {
+        id,
+        shortId: makeShortId(id),
+        topicId: topic.id,
+        state,
+        language,
+        visitor,
+        tokenHash: hashToken(token),
+        spaceId: null,
+        ownerEmail: null,
+        ownerName: null,
+        claimedAt: null,
+        closedAt: null,
+        closeReason: null,
+        closedBy: null,
+        lastSeenAt: now,
+        lastVisitorMessageAt: null,
+        leftAt: null,
+        warnedAt: null,
+        createdAt: now,
+      },
+      { type: 'created', actor: 'visitor', data: { topic: topic.id, state }, at: now },
+    );
+    const topicLabel = this.core.topicName(topic.names, language, topic.id);
+    const welcome = await this.core.systemMessage(chat, 'system.welcome', { topic: topicLabel });
+
+    const title = spaceTitle(this.core.topicName(topic.names, 'en', topic.id), visitorDisplayName(visitor), chat.shortId);
+    const members = state === 'bot' && topic.addAgentsAt === 'handoff' ? [] : topic.agents;
+    await this.core.deliver(chat.id, { kind: 'create_space', title, members });
+    await this.core.deliver(chat.id, { kind: 'control_card' });
+    if (settings.supervisors.emails.length > 0 && state !== 'bot') {
+      await this.scheduleUnclaimedAlert(chat.id, now);
+    }
+    await this.hooks.afterStart?.(chat);
+    this.deps.log.info({ chatId: chat.id, topic: topic.id, state }, 'chat started');
+    return { chat, token, messages: [welcome] };
+  }
+
+  async scheduleUnclaimedAlert(chatId: string, from: Date): Promise<void> {
+    const at = new Date(from.getTime() + this.deps.settings.timers.unclaimedAlert);
+    await this.deps.scheduler.schedule(at, UNCLAIMED_JOB, { chatId }, chatId);
+  }
+
+  /** The chat the token opens; any mismatch is a 404 so a chat's existence never leaks. */
+  async authorize(chatId: string, token: string | null): Promise<Chat> {
+    const chat = token ? await this.deps.store.getChat(chatId) : null;
+    if (!chat || !token || !tokenMatches(token, chat.tokenHash)) {
+      throw new ChatError('not_found', 'No such chat.');
+    }
+    return chat;
+  }
+
+  async postMessage(chat: Chat, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
+    if (chat.state === 'closed') throw new ChatError('chat_closed', 'The chat has ended.');
+    const now = this.core.now();
+    const { message, created } = await this.deps.store.appendMessage({
+      chatId: chat.id,
+      from: 'visitor',
+      text,
+      clientId,
+      at: now,
+    });
+    if (!created) return { seq: message.seq, created };
+    const name = visitorDisplayName(chat.visitor) ?? 'Visitor';
+    await Promise.all([
+      this.core.deliver(chat.id, { kind: 'visitor_message', markdown: visitorMessageMarkdown(name, text) }),
+      this.deps.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
+      this.core.announceMessage(chat.id, message.seq),
+    ]);
+    await this.hooks.afterVisitorMessage?.(chat, message);
+    return { seq: message.seq, created };
+  }
+
+  async messagesAfter(chatId: string, after: number, limit = 500): Promise<ChatMessage[]> {
+    return this.deps.store.listMessages(chatId, after, limit);
+  }
+
+  /**
+   * The visitor is here (a stream, a poll, a message). Writes only when the stored time is
+   * getting old or a leave beacon is pending, so polls do not turn into a write each.
+   */
+  async touch(chat: Chat): Promise<void> {
+    if (chat.state === 'closed') return;
+    const now = this.core.now();
+    const staleAfter = Math.max(1_000, Math.floor(this.deps.settings.timers.lostVisitor / 4));
+    if (chat.leftAt === null && now.getTime() - chat.lastSeenAt.getTime() < staleAfter) return;
+    await this.deps.store.updateChat(chat.id, { lastSeenAt: now, leftAt: null });
+  }
+
+  async closeByVisitor(chat: Chat): Promise<Chat> {
+    const closed = await closeChat(this.core, chat.id, { cause: 'visitor', actor: 'visitor' });
+    return closed ?? (await this.deps.store.getChat(chat.id)) ?? chat;
+  }
+
+  /** `sendBeacon` on page exit: the visitor may be gone; the sweep decides after the grace. */
+  async leave(chat: Chat): Promise<void> {
+    if (chat.state === 'closed' || chat.leftAt) return;
+    await this.deps.store.updateChat(chat.id, { leftAt: this.core.now() });
+  }
+
+  isOpen(chat: Chat): boolean {
+    return OPEN_STATES.includes(chat.state);
+  }
+}
+
+function describeFields(missing: string[], invalid: string[]): string {
+  const parts: string[] = [];
+  if (missing.length) parts.push(`missing required field(s): ${missing.join(', ')}`);
+  if (invalid.length) parts.push(`invalid field(s): ${invalid.join(', ')}`);
+  return `Please check the form: ${parts.join('; ')}.`;
+}

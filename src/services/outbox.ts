@@ -1,0 +1,178 @@
+// The outbox worker: every delivery to the agent channel is stored first (Store.enqueueOutbox),
+// then leased and attempted here. Items of one lane (a chat) go strictly in order because the
+// Store leases only a lane's oldest undelivered item; different lanes run in parallel. Failures
+// are retried with backoff until they succeed, across restarts; refusals that can never succeed
+// (a 4xx other than 401/408/409/423/429) are dropped with an error log so the lane moves on.
+import type { Logger } from '../logger.js';
+import type { Clock, Json, NewOutboxItem, OutboxItem, Store } from '../ports.js';
+
+export type Deliver = (item: OutboxItem) => Promise<void>;
+
+export interface OutboxOptions {
+  store: Store;
+  deliver: Deliver;
+  log: Logger;
+  clock?: Clock;
+  /** Deliveries attempted at once (different lanes). */
+  concurrency?: number;
+  /** How long a leased item stays invisible to other instances; longer than any attempt. */
+  leaseMs?: number;
+  /** Periodic look for due retries and for items enqueued by other instances. */
+  sweepMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** An error that says when to try again (Retry-After). */
+export interface RetryAfterError {
+  status?: number;
+  retryAfterMs?: number;
+}
+
+export function isPermanentFailure(error: unknown): boolean {
+  const status = (error as RetryAfterError | null)?.status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return false;
+  return ![401, 408, 409, 423, 429].includes(status);
+}
+
+export class OutboxWorker {
+  private readonly store: Store;
+  private readonly deliver: Deliver;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly sweepMs: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly inflight = new Map<number, Promise<void>>();
+  private running = false;
+  private pumping = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** Observers for tests and benchmarks: called after each successful delivery. */
+  private readonly delivered = new Set<(item: OutboxItem) => void>();
+
+  constructor(options: OutboxOptions) {
+    this.store = options.store;
+    this.deliver = options.deliver;
+    this.log = options.log;
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.concurrency = options.concurrency ?? 64;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.sweepMs = options.sweepMs ?? 1_000;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
+  }
+
+  /** Stores the delivery, then wakes the worker. */
+  async enqueue(lane: string, kind: string, payload: Json): Promise<OutboxItem> {
+    const item: NewOutboxItem = { chatId: lane, kind, payload };
+    const stored = await this.store.enqueueOutbox(item);
+    this.wake();
+    return stored;
+  }
+
+  onDelivered(listener: (item: OutboxItem) => void): () => void {
+    this.delivered.add(listener);
+    return () => this.delivered.delete(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+    this.wake();
+  }
+
+  /** Stops leasing; waits for deliveries in flight (their leases would otherwise delay others). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.wake();
+      this.schedule();
+    }, this.sweepMs);
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const room = this.concurrency - this.inflight.size;
+        if (room <= 0 || !this.running) break;
+        let items: OutboxItem[];
+        try {
+          items = await this.store.claimOutbox(this.clock.now(), room, this.leaseMs);
+        } catch (error) {
+          this.log.error({ err: error }, 'outbox: claiming failed');
+          break;
+        }
+        for (const item of items) {
+          const run = this.attempt(item).finally(() => {
+            this.inflight.delete(item.id);
+            this.wake();
+          });
+          this.inflight.set(item.id, run);
+        }
+        if (items.length === room) this.again = true;
+      } while (this.again && this.running);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async attempt(item: OutboxItem): Promise<void> {
+    try {
+      await this.deliver(item);
+    } catch (error) {
+      if (isPermanentFailure(error)) {
+        this.log.error({ err: error, lane: item.chatId, kind: item.kind, id: item.id }, 'outbox: delivery refused, dropped');
+      } else {
+        const delay = this.delayFor(item.attempts, error);
+        this.log.warn(
+          { err: error, lane: item.chatId, kind: item.kind, id: item.id, attempts: item.attempts + 1, delay },
+          'outbox: delivery failed, will retry',
+        );
+        try {
+          await this.store.retryOutbox(item.id, new Date(this.clock.now().getTime() + delay), String((error as Error)?.message ?? error));
+        } catch (storeError) {
+          this.log.error({ err: storeError, id: item.id }, 'outbox: could not record the retry (the lease will expire)');
+        }
+        return;
+      }
+    }
+    try {
+      await this.store.completeOutbox(item.id);
+    } catch (error) {
+      this.log.error({ err: error, id: item.id }, 'outbox: could not mark delivered (may be delivered again)');
+      return;
+    }
+    for (const listener of this.delivered) listener(item);
+  }
+
+  /** Retry-After when the error carries one; else exponential backoff with jitter, capped. */
+  private delayFor(attempts: number, error: unknown): number {
+    const hinted = (error as RetryAfterError | null)?.retryAfterMs;
+    if (typeof hinted === 'number' && hinted >= 0) return Math.min(hinted, this.maxDelayMs);
+    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(attempts, 20));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}

@@ -1,0 +1,106 @@
+// Durable timers on the Scheduler (Agenda on the database), so a restart keeps them:
+// - one recurring sweep over the open chats: lost visitors (no stream, poll or message for a
+//   while, or a leave beacon past its grace) and inactivity (warn, then close) — computed from
+//   stored times, never a job per heartbeat;
+// - a one-off job per chat: unclaimed too long → alert in the supervisors' space;
+// - a daily retention purge.
+import type { Chat } from '../domain/types.js';
+import { closeChat, UNCLAIMED_JOB } from './closing.js';
+import { OPEN_STATES, SUPERVISORS_LANE, type ChatCore } from './context.js';
+
+export const SWEEP_JOB = 'chats:sweep';
+export const RETENTION_JOB = 'chats:retention';
+const DAY = 86_400_000;
+
+export type SweepVerdict = 'lost' | 'inactive' | 'warn' | null;
+
+/** What the sweep does with one open chat at `now` (pure, for tests and reading). */
+export function sweepVerdict(chat: Chat, now: Date, timers: ChatCore['deps']['settings']['timers']): SweepVerdict {
+  const t = now.getTime();
+  if (chat.leftAt && t - chat.leftAt.getTime() >= timers.leaveGrace && chat.lastSeenAt.getTime() <= chat.leftAt.getTime()) {
+    return 'lost';
+  }
+  if (t - chat.lastSeenAt.getTime() >= timers.lostVisitor) return 'lost';
+  // Waiting in the queue is not the visitor's inactivity: only a conversation can go quiet.
+  if (chat.state === 'queued') return null;
+  const since = Math.max(
+    chat.lastVisitorMessageAt?.getTime() ?? 0,
+    chat.claimedAt?.getTime() ?? 0,
+    chat.createdAt.getTime(),
+  );
+  if (t - since >= timers.inactivityClose) return 'inactive';
+  if (t - since >= timers.inactivityWarn && (!chat.warnedAt || chat.warnedAt.getTime() < since)) return 'warn';
+  return null;
+}
+
+export class ChatTimersService {
+  constructor(private readonly core: ChatCore) {}
+
+  private get deps() {
+    return this.core.deps;
+  }
+
+  /** Registers the job handlers; call before `scheduler.start()`. */
+  define(): void {
+    const { scheduler } = this.deps;
+    scheduler.define(SWEEP_JOB, () => this.sweep());
+    scheduler.define<{ chatId: string }>(UNCLAIMED_JOB, (data) => this.unclaimed(String(data?.chatId ?? '')));
+    scheduler.define(RETENTION_JOB, () => this.purge().then(() => undefined));
+  }
+
+  /** Creates the recurring jobs (one per name across all instances); after `start()`. */
+  async scheduleRecurring(): Promise<void> {
+    const { scheduler, settings } = this.deps;
+    await scheduler.every(settings.timers.sweepEvery, SWEEP_JOB);
+    await scheduler.every(DAY, RETENTION_JOB);
+    if (settings.supervisors.emails.length) {
+      await this.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_setup' });
+    }
+  }
+
+  async sweep(): Promise<void> {
+    const now = this.core.now();
+    const { timers } = this.deps.settings;
+    const open = await this.deps.store.listChats({ states: OPEN_STATES });
+    for (const chat of open) {
+      try {
+        const verdict = sweepVerdict(chat, now, timers);
+        if (verdict === 'lost') {
+          await closeChat(this.core, chat.id, { cause: 'lost', actor: 'system' });
+        } else if (verdict === 'inactive') {
+          await closeChat(this.core, chat.id, { cause: 'inactivity', actor: 'system' });
+        } else if (verdict === 'warn') {
+          await this.warn(chat, now);
+        }
+      } catch (error) {
+        this.deps.log.error({ err: error, chatId: chat.id }, 'sweep: chat not handled');
+      }
+    }
+  }
+
+  private async warn(chat: Chat, now: Date): Promise<void> {
+    const { timers } = this.deps.settings;
+    const warned = await this.deps.store.updateChat(chat.id, { warnedAt: now }, { type: 'inactivity_warning', actor: 'system', at: now }, OPEN_STATES);
+    if (!warned) return;
+    const minutes = Math.max(1, Math.round((timers.inactivityClose - timers.inactivityWarn) / 60_000));
+    await this.core.systemMessage(warned, 'system.inactivityWarning', { count: minutes });
+    await this.core.tellSpace(warned, '⏳ The visitor has been quiet for a while and was asked whether they are still there.');
+  }
+
+  async unclaimed(chatId: string): Promise<void> {
+    const chat = chatId ? await this.deps.store.getChat(chatId) : null;
+    if (!chat || chat.state !== 'queued' || !this.deps.settings.supervisors.emails.length) return;
+    const waitedMs = this.core.now().getTime() - chat.createdAt.getTime();
+    await this.deps.store.updateChat(chat.id, {}, { type: 'unclaimed_alert', actor: 'system', data: { waitedMs } });
+    await this.core.deliver(SUPERVISORS_LANE, { kind: 'unclaimed_alert', chatId: chat.id, waitedMs });
+  }
+
+  async purge(): Promise<number> {
+    const { store, settings, log } = this.deps;
+    const cutoff = new Date(this.core.now().getTime() - settings.timers.retention);
+    const removed = await store.purgeClosedBefore(cutoff);
+    await store.purgeProcessedBefore?.(new Date(this.core.now().getTime() - 30 * DAY));
+    log.info({ removed }, 'retention purge done');
+    return removed;
+  }
+}
