@@ -28,6 +28,10 @@ async function loadFramework(apiBase: string): Promise<FrameworkConstructor> {
     );
   }
   process.env.HYDRA_SERVICE_URL = apiBase;
+  // The SDK logs at trace level when NODE_ENV=test, and at start complains that non-Webex
+  // (sandbox) tokens have no org id; failures that matter are raised by startFramework below.
+  // WEBEX_LOG_LEVEL set by the operator wins.
+  process.env.WEBEX_LOG_LEVEL ??= 'silent';
   loadedApiBase = apiBase;
   const module = (await import('webex-node-bot-framework')) as { default: FrameworkConstructor };
   return module.default;
