@@ -4,6 +4,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const EXTENSIONS = new Set(['.md', '.markdown', '.txt']);
+/** A folder's README explains the folder to people; it is not knowledge. */
+const SKIPPED = /^readme\.(md|markdown|txt)$/i;
 
 export interface Knowledge {
   /** File sections joined, each headed by its path; '' when there is none. */
@@ -17,7 +19,7 @@ async function listFiles(dir: string, base = dir): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const found: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('.') || SKIPPED.test(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await listFiles(full, base)));
     else if (entry.isFile() && EXTENSIONS.has(path.extname(entry.name).toLowerCase())) found.push(path.relative(base, full));
