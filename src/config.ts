@@ -4,6 +4,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  WEEKDAYS,
+  validateHours,
+  validateTopicHours,
+  type Holiday,
+  type HoursSettings,
+  type SpecialDay,
+  type TopicHours,
+  type WeeklyRange,
+} from './domain/hours.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
@@ -51,47 +61,90 @@ const localized = z.record(language, z.string().min(1).max(200));
 const email = z.email().transform((value) => value.toLowerCase());
 
 const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time "HH:MM" (00:00 to 24:00)');
-const range = z
-  .strictObject({ from: clock, to: clock })
-  .refine((r) => r.from < r.to, { message: '"from" must be before "to"' });
+/** `end` not after `start` runs past midnight (e.g. 22:00 to 06:00). */
+const range = z.strictObject({ start: clock, end: clock });
 const ranges = z.array(range);
 const isoDate = z.iso.date();
 const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a yearly date "MM-DD"');
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const weekly = z.partialRecord(z.enum(WEEKDAYS), ranges);
+const holidays = z.array(
+  z.union([
+    z.strictObject({ date: isoDate, name: z.string().optional() }),
+    z.strictObject({ yearly: monthDay, name: z.string().optional() }),
+    z.strictObject({
+      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO country code such as "PL"'),
+      region: z.string().optional(),
+      name: z.string().optional(),
+    }),
+  ]),
+);
+const special = z.array(z.strictObject({ date: isoDate, ranges, name: z.string().optional() }));
 
-const hoursSpec = z.strictObject({
+const topicHours = z.strictObject({
+  timezone: timeZone.optional(),
+  /** Replaces the default week. */
+  weekly: weekly.optional(),
+  /** Added to the default holidays. */
+  holidays: holidays.optional(),
+  /** Added to the default special days (the topic's wins on the same date). */
+  special: special.optional(),
+  /** false: the default holidays and special days do not apply to this topic. */
+  inheritHolidays: z.boolean().optional(),
+});
+
+const ALWAYS = [{ start: '00:00', end: '24:00' }];
+const hours = z.strictObject({
   timezone: timeZone.default('UTC'),
-  /** Open ranges per weekday; a missing day is closed. */
-  weekly: z.partialRecord(z.enum(WEEKDAYS), ranges).default({}),
-  holidays: z
-    .array(
-      z.union([
-        z.strictObject({ date: isoDate, name: z.string().optional() }),
-        z.strictObject({ yearly: monthDay, name: z.string().optional() }),
-        z.strictObject({
-          country: z.string().regex(/^[A-Z]{2}$/, 'an ISO country code such as "PL"'),
-          region: z.string().optional(),
-        }),
-      ]),
-    )
-    .default([]),
+  /** Open ranges per weekday; a missing day is closed. Default: open at all hours. */
+  weekly: weekly.default(Object.fromEntries(WEEKDAYS.map((day) => [day, ALWAYS]))),
+  holidays: holidays.default([]),
   /** Days with their own ranges (an empty list: closed all day). */
-  special: z.array(z.strictObject({ date: isoDate, ranges, name: z.string().optional() })).default([]),
+  special: special.default([]),
+  /** Per-topic differences from the default hours. */
+  topics: z.record(z.string(), topicHours).default({}),
 });
 
-const ALWAYS: z.input<typeof range>[] = [{ from: '00:00', to: '24:00' }];
-const openAllHours = {
-  timezone: 'UTC',
-  weekly: Object.fromEntries(WEEKDAYS.map((day) => [day, ALWAYS])),
-  holidays: [],
-  special: [],
-};
+type FileHolidays = z.output<typeof holidays>;
+type FileWeekly = z.output<typeof weekly>;
 
-const hours = hoursSpec.extend({
-  /** Per-topic hours replacing the default ones. */
-  topics: z.record(z.string(), hoursSpec).default({}),
-});
+function toHolidays(list: FileHolidays): Holiday[] {
+  return list.map((h): Holiday => {
+    const name = h.name ? { name: h.name } : {};
+    if ('date' in h) return { kind: 'date', date: h.date, ...name };
+    if ('yearly' in h) return { kind: 'yearly', date: h.yearly, ...name };
+    return { kind: 'country', country: h.country, ...(h.region ? { region: h.region } : {}), ...name };
+  });
+}
+
+function toWeekly(week: FileWeekly): WeeklyRange[] {
+  return WEEKDAYS.flatMap((day) => (week[day] ?? []).map((r) => ({ day, start: r.start, end: r.end })));
+}
+
+function toSpecial(list: z.output<typeof special>): SpecialDay[] {
+  return list.map((d) => ({ date: d.date, ranges: d.ranges, ...(d.name ? { name: d.name } : {}) }));
+}
+
+/** The file's hours in the shape of the hours domain (src/domain/hours.ts). */
+function toHoursSettings(h: z.output<typeof hours>): HoursSettings {
+  const topics: Record<string, TopicHours> = {};
+  for (const [id, t] of Object.entries(h.topics)) {
+    topics[id] = {
+      ...(t.timezone ? { timeZone: t.timezone } : {}),
+      ...(t.weekly ? { weekly: toWeekly(t.weekly) } : {}),
+      ...(t.holidays ? { holidays: toHolidays(t.holidays) } : {}),
+      ...(t.special ? { specialDays: toSpecial(t.special) } : {}),
+      ...(t.inheritHolidays !== undefined ? { inheritHolidays: t.inheritHolidays } : {}),
+    };
+  }
+  const defaults = {
+    timeZone: h.timezone,
+    weekly: toWeekly(h.weekly),
+    holidays: toHolidays(h.holidays),
+    specialDays: toSpecial(h.special),
+  };
+  return { default: defaults, topics };
+}
 
 const field = z.strictObject({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'letters, digits and _ (max 40)'),
@@ -148,7 +201,7 @@ const fileSchema = z.strictObject({
     .array(topic)
     .min(1)
     .refine((list) => new Set(list.map((t) => t.id)).size === list.length, 'topic ids must be unique'),
-  hours: hours.default(() => ({ ...openAllHours, topics: {} })),
+  hours: hours.prefault({}),
   supervisors: z
     .strictObject({
       spaceTitle: z.string().min(1).max(200).default('Live Chat Supervisors'),
@@ -165,7 +218,6 @@ const fileSchema = z.strictObject({
 
 const DEMO_FILE: z.input<typeof fileSchema> = {
   topics: DEMO_TOPICS.map((t) => ({ ...t, agents: [...t.agents] })),
-  hours: { ...openAllHours, topics: {} },
   supervisors: { spaceTitle: 'Live Chat Supervisors', emails: ['sam@example.com'] },
 };
 
@@ -275,8 +327,6 @@ const TIMER_ENV = {
 // The typed result
 
 export type FileConfig = z.output<typeof fileSchema>;
-export type HoursSpec = z.output<typeof hoursSpec>;
-export type HoursConfig = z.output<typeof hours>;
 export type TopicConfig = z.output<typeof topic>;
 export type Timers = z.output<typeof timers>;
 
@@ -299,8 +349,10 @@ export type AiConfig =
       maxTurns: number;
     };
 
-export interface Config extends Omit<FileConfig, 'topics'> {
+export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
   topics: (TopicConfig & { position: number })[];
+  /** Opening hours in the hours domain's shape (`isOpen`, `nextOpening` take it as is). */
+  hours: HoursSettings;
   /** Where the business configuration came from: a file path, or `demo`. */
   source: string;
   port: number;
@@ -409,6 +461,13 @@ export function loadConfig(
   for (const id of Object.keys(f.hours.topics)) {
     if (!topicIds.has(id)) issues.push({ path: `hours.topics.${id}`, message: `no topic "${id}"` });
   }
+  const hoursSettings = toHoursSettings(f.hours);
+  const checked = validateHours(hoursSettings.default);
+  if (!checked.ok) issues.push(...checked.errors.map((message) => ({ path: 'hours', message })));
+  for (const [id, t] of Object.entries(hoursSettings.topics)) {
+    const result = validateTopicHours(t);
+    if (!result.ok) issues.push(...result.errors.map((message) => ({ path: `hours.topics.${id}`, message })));
+  }
   if (!f.languages.includes(f.defaultLanguage)) {
     issues.push({ path: 'defaultLanguage', message: `"${f.defaultLanguage}" is not in languages` });
   }
@@ -467,6 +526,7 @@ export function loadConfig(
   return {
     ...f,
     topics: f.topics.map((t, position) => ({ ...t, position })),
+    hours: hoursSettings,
     timers: timersOut,
     agentDisplay: e.AGENT_DISPLAY ?? f.agentDisplay,
     source: file ?? 'demo',

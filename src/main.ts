@@ -1,4 +1,4 @@
-// The composition root: config -> database -> bus -> scheduler -> services -> HTTP.
+// The composition root: config -> database (store) -> bus -> scheduler -> services -> HTTP.
 // `startApp` runs the steps in order; each step that holds a resource registers how to release
 // it, and `close()` releases them in reverse order (HTTP first: stop accepting, drain; the
 // database last). To add a piece, add a step at its place in the list below.
@@ -13,7 +13,8 @@ import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/schedul
 import { createApp, type RouteMount } from './http/app.js';
 import { listen } from './http/server.js';
 import { StreamRegistry } from './http/streams.js';
-import type { EventBus, Scheduler } from './ports.js';
+import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
+import type { EventBus, Scheduler, Store } from './ports.js';
 
 /** Replacements and extras for tests and benchmarks; production passes none. */
 export interface AppOverrides {
@@ -36,6 +37,7 @@ export interface RunningApp {
   config: Config;
   log: Logger;
   database: Database;
+  store: Store;
   bus: EventBus;
   scheduler: Scheduler;
   streams: StreamRegistry;
@@ -77,6 +79,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       return db;
     });
 
+    const store: Store = new PostgresStore(database.pool);
+
     // 2. Event bus: LISTEN/NOTIFY so that several instances on one database see each other.
     const bus = await step('bus', async () => {
       if (config.eventBus === 'memory') {
@@ -109,9 +113,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         log,
         streams,
         trustProxy: config.trustProxy,
-        health: async () => {
-          await database.pool.query('SELECT 1');
-        },
+        health: () => store.ping(),
         routes: [...routes, ...(overrides.routes ?? [])],
       });
       const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host, streams, log });
@@ -126,6 +128,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       config,
       log,
       database,
+      store,
       bus,
       scheduler,
       streams,

@@ -39,7 +39,9 @@ describe('loadConfig', () => {
       ['support', 'personal', ['carol@example.com', 'dave@example.com']],
     ]);
     expect(config.supervisors).toEqual({ spaceTitle: 'Live Chat Supervisors', emails: ['sam@example.com'] });
-    expect(config.hours.weekly.sun).toEqual([{ from: '00:00', to: '24:00' }]);
+    expect(config.hours.default.timeZone).toBe('UTC');
+    expect(config.hours.default.weekly).toHaveLength(7);
+    expect(config.hours.default.weekly[6]).toEqual({ day: 'sun', start: '00:00', end: '24:00' });
     expect(config.timers).toEqual({
       inactivityWarn: 600_000,
       inactivityClose: 900_000,
@@ -60,13 +62,34 @@ describe('loadConfig', () => {
   it('reads a file given by --config, CONFIG_FILE, or ./livechat.config.json', () => {
     const good = file({
       topics: [minimalTopic],
-      hours: { timezone: 'Europe/Warsaw', weekly: { mon: [{ from: '09:00', to: '17:00' }] }, holidays: [{ yearly: '12-25' }] },
+      hours: {
+        timezone: 'Europe/Warsaw',
+        weekly: { mon: [{ start: '09:00', end: '17:00' }], fri: [{ start: '22:00', end: '02:00' }] },
+        holidays: [{ yearly: '12-25' }, { country: 'PL' }, { date: '2026-11-11', name: 'Independence Day' }],
+        special: [{ date: '2026-12-24', ranges: [{ start: '09:00', end: '12:00' }] }],
+        topics: { help: { timezone: 'Europe/Berlin', inheritHolidays: false } },
+      },
       timers: { inactivityWarn: '2s', inactivityClose: 5000 },
     });
     const byArg = loadConfig({}, ['--config', good], dir);
     expect(byArg.source).toBe(good);
     expect(byArg.topics[0]).toMatchObject({ id: 'help', agents: ['ann@example.com'], assistant: null, addAgentsAt: 'start', position: 0 });
-    expect(byArg.hours.timezone).toBe('Europe/Warsaw');
+    expect(byArg.hours).toEqual({
+      default: {
+        timeZone: 'Europe/Warsaw',
+        weekly: [
+          { day: 'mon', start: '09:00', end: '17:00' },
+          { day: 'fri', start: '22:00', end: '02:00' },
+        ],
+        holidays: [
+          { kind: 'yearly', date: '12-25' },
+          { kind: 'country', country: 'PL' },
+          { kind: 'date', date: '2026-11-11', name: 'Independence Day' },
+        ],
+        specialDays: [{ date: '2026-12-24', ranges: [{ start: '09:00', end: '12:00' }] }],
+      },
+      topics: { help: { timeZone: 'Europe/Berlin', inheritHolidays: false } },
+    });
     expect(byArg.timers.inactivityWarn).toBe(2000);
     expect(byArg.timers.lostVisitor).toBe(60_000);
     expect(loadConfig({ CONFIG_FILE: good }, [], dir).source).toBe(good);
@@ -86,7 +109,7 @@ describe('loadConfig', () => {
   it('lists every bad field at once, by path', () => {
     const bad = file({
       topics: [{ ...minimalTopic, mode: 'broadcast', agents: ['not-an-email'] }],
-      hours: { weekly: { mon: [{ from: '18:00', to: '09:00' }], someday: [] } },
+      hours: { weekly: { mon: [{ start: '18:00', end: '9:00' }], someday: [] } },
       colour: 'red',
     });
     const found = issues({ CONFIG_FILE: bad, PORT: 'eighty', DATABASE_URL: 'mysql://db', TIMER_LOST_VISITOR: 'soon' });
@@ -98,14 +121,14 @@ describe('loadConfig', () => {
         'TIMER_LOST_VISITOR',
         'topics.0.mode',
         'topics.0.agents.0',
-        'hours.weekly.mon.0',
+        'hours.weekly.mon.0.end',
         'hours.weekly',
         '(root)',
       ]),
     );
     expect(found).toContain('PORT: an integer from 0 to 65535, not "eighty"');
     expect(found).toContain('(root): unknown field(s) "colour"');
-    expect(found).toContain('hours.weekly.mon.0: "from" must be before "to"');
+    expect(found).toContain('hours.weekly.mon.0.end: a time "HH:MM" (00:00 to 24:00)');
   });
 
   it('explains an unreadable or malformed file', () => {
