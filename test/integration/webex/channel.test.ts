@@ -5,7 +5,9 @@ import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
 import { WebexClient } from '../../../src/adapters/channel/webex/client.js';
 import { signWebhookBody } from '../../../src/adapters/channel/webex/signature.js';
+import type { RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
 import { startSandboxServer } from '../../../src/sandbox/index.js';
+import { json, startFakeServer } from '../../unit/webex/fake-server.js';
 import { collectingHandlers, eventually, startReceiver, type Receiver } from './harness.js';
 
 const SECRET = 'integration-secret';
@@ -292,5 +294,61 @@ describe('mention mode (no relay token), bot webhooks registered by our client',
     expect(message.author.email).toBe('dave@example.com');
     await channel.whenIdle();
     expect(messages.items.some((m) => m.messageId === plain.id)).toBe(false);
+  });
+});
+
+describe('relay token refresh (the sandbox has no /access_token: a local stand-in issues the token)', () => {
+  let channel: WebexChannel;
+  let tokenServer: Awaited<ReturnType<typeof startFakeServer>>;
+  const { messages, handlers } = collectingHandlers();
+  const saved: RelayTokens[] = [];
+
+  beforeAll(async () => {
+    tokenServer = await startFakeServer((req, res) => {
+      const form = new URLSearchParams(req.body);
+      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== 'relay-refresh') {
+        return json(res, 400, { message: 'invalid_grant' });
+      }
+      // The stand-in hands out the sandbox's real relay token, so the renewed token works there.
+      json(res, 200, { access_token: tokens['relay@example.com'], expires_in: 1209600, refresh_token: 'relay-refresh-2' });
+    });
+    channel = createWebexChannel({
+      apiBase,
+      botToken: tokens[botEmail()]!,
+      relay: {
+        token: 'expired-relay-token',
+        // Believed valid for days: only the 401 from the sandbox reveals that it is not.
+        expiresAt: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+        refreshToken: 'relay-refresh',
+        clientId: 'client-id',
+        clientSecret: 'client-secret',
+        tokenUrl: `${tokenServer.url}/v1/access_token`,
+        onTokens: (t) => void saved.push(t),
+      },
+      webhookUrl: receiver.url,
+      webhookSecret: SECRET,
+      framework: false,
+      logger,
+    });
+    receiver.setHandler((raw, headers) => channel.handleWebhook(raw, headers));
+  });
+
+  afterAll(async () => {
+    await channel?.stop();
+    await tokenServer?.close();
+  });
+
+  it('renews the relay token on a 401 and carries on with the new one', async () => {
+    await channel.start(handlers);
+    expect(channel.identities.relay?.email).toBe('relay@example.com');
+    expect(tokenServer.received).toHaveLength(1);
+    expect(saved.map((t) => t.refreshToken)).toEqual(['relay-refresh-2']);
+
+    const space = await channel.createSpace('Billing · Visitor · #0a0b0c');
+    await channel.addMember(space, 'alice@example.com');
+    const posted = await as('alice@example.com').createMessage({ roomId: space, markdown: 'relayed after refresh' });
+    const message = await messages.next((m) => m.messageId === posted.id);
+    expect(message.text).toBe('relayed after refresh');
+    expect(tokenServer.received).toHaveLength(1);
   });
 });

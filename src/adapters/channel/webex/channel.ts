@@ -44,6 +44,8 @@ export interface WebexRelayOptions {
   clientSecret?: string | null;
   /** When `token` expires, if known; unknown + refresh credentials: renewed once at start. */
   expiresAt?: Date | null;
+  /** The token endpoint; default `<apiBase>/access_token` (Webex's). */
+  tokenUrl?: string | null;
   /** Persist renewed tokens here (Webex may rotate the refresh token). */
   onTokens?: (tokens: RelayTokens) => void | Promise<void>;
 }
@@ -130,6 +132,7 @@ export function createWebexChannel(options: WebexChannelOptions): WebexChannel {
         clientId: options.relay.clientId ?? null,
         clientSecret: options.relay.clientSecret ?? null,
         expiresAt: options.relay.expiresAt ?? null,
+        tokenUrl: options.relay.tokenUrl ?? null,
         onTokens: options.relay.onTokens,
         logger,
       })

@@ -13,6 +13,8 @@ export interface RelayTokens {
 
 export interface RefreshingTokenOptions {
   baseUrl: string;
+  /** The token endpoint; default `${baseUrl}/access_token`. */
+  tokenUrl?: string | null;
   accessToken: string;
   refreshToken?: string | null;
   clientId?: string | null;
@@ -107,7 +109,7 @@ export class RefreshingToken implements TokenSource {
   }
 
   private async exchange(): Promise<boolean> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/access_token`;
+    const url = this.options.tokenUrl ?? `${this.options.baseUrl.replace(/\/+$/, '')}/access_token`;
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
