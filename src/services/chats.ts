@@ -3,7 +3,9 @@
 // the outbox so nothing is lost when Webex is away.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { initialState, visitorMaySend } from '../domain/chat-state.js';
 import { visitorMessageMarkdown } from '../domain/escape.js';
+import { membersAtStart } from '../domain/routing.js';
 import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat, ChatMessage, ChatState, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
@@ -32,8 +34,8 @@ export interface StartedChat {
 }
 
 export interface ChatHooks {
-  /** The state a new chat starts in (`bot` when the assistant answers first). */
-  initialState?(topic: Topic): ChatState | Promise<ChatState>;
+  /** Whether the assistant answers this topic's chats first (the chat then starts in `bot`). */
+  assistantOn?(topic: Topic): boolean | Promise<boolean>;
   /** Called after a new chat is stored and its space requested. */
   afterStart?(chat: Chat): Promise<void>;
   /** Called after each new visitor message is stored (the assistant answers in state `bot`). */
@@ -116,7 +118,8 @@ export class ChatService {
     };
     const id = randomUUID();
     const token = newChatToken();
-    const state = (await this.hooks.initialState?.(topic)) ?? 'queued';
+    const assistantOn = (await this.hooks.assistantOn?.(topic)) ?? false;
+    const state = initialState(assistantOn);
     const chat = await store.createChat(
       {
         id,
@@ -145,7 +148,7 @@ export class ChatService {
     const welcome = await this.core.systemMessage(chat, 'system.welcome', { topic: topicLabel });
 
     const title = spaceTitle(this.core.topicName(topic.names, 'en', topic.id), visitorDisplayName(visitor), chat.shortId);
-    const members = state === 'bot' && topic.addAgentsAt === 'handoff' ? [] : topic.agents;
+    const members = membersAtStart(topic, assistantOn);
     await this.core.deliver(chat.id, { kind: 'create_space', title, members });
     await this.core.deliver(chat.id, { kind: 'control_card' });
     if (settings.supervisors.emails.length > 0 && state !== 'bot') {
@@ -171,7 +174,7 @@ export class ChatService {
   }
 
   async postMessage(chat: Chat, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
-    if (chat.state === 'closed') throw new ChatError('chat_closed', 'The chat has ended.');
+    if (!visitorMaySend(chat.state)) throw new ChatError('chat_closed', 'The chat has ended.');
     const now = this.core.now();
     const { message, created } = await this.deps.store.appendMessage({
       chatId: chat.id,
@@ -208,8 +211,9 @@ export class ChatService {
   }
 
   async closeByVisitor(chat: Chat): Promise<Chat> {
-    const closed = await closeChat(this.core, chat.id, { cause: 'visitor', actor: 'visitor' });
-    return closed ?? (await this.deps.store.getChat(chat.id)) ?? chat;
+    const result = await closeChat(this.core, chat, { type: 'close' }, { kind: 'visitor' });
+    if (result.ok) return result.chat;
+    return (await this.deps.store.getChat(chat.id)) ?? chat;
   }
 
   /** `sendBeacon` on page exit: the visitor may be gone; the sweep decides after the grace. */

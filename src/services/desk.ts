@@ -3,11 +3,13 @@
 // membership of the space and answered in the space; the visitor sees a system message.
 import { z } from 'zod';
 import { agentDisplayName, spaceTitle, visitorDisplayName } from '../domain/text.js';
+import { decide, onAgentReply, type Actor, type ChatTarget, type Decision, type IllegalTransition } from '../domain/chat-state.js';
+import { membersOnClaim, membersOnEscalate, membersOnTransfer, type MembershipDiff } from '../domain/routing.js';
 import type { Chat, Topic } from '../domain/types.js';
-import type { AgentMessage, CardAction, Person } from '../ports.js';
+import type { AgentMessage, CardAction, ChatPatch, Person } from '../ports.js';
 import type { ChatService } from './chats.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
-import { OPEN_STATES, type ChatCore } from './context.js';
+import type { ChatCore } from './context.js';
 
 export interface DeskHooks {
   /** A message in a space that is not a chat's (the supervisors' space, issue 7). */
@@ -46,12 +48,10 @@ const HELP = [
   'Commands (mention me): `help`, `card` (post the chat card again), `close [reason]`.',
 ].join('\n');
 
+type AgentActor = Extract<Actor, { kind: 'agent' }>;
+
 function nameOf(person: Person): string {
   return person.displayName || person.email;
-}
-
-function unique(list: string[]): string[] {
-  return [...new Set(list.map((e) => e.toLowerCase()))];
 }
 
 export class Desk {
@@ -91,6 +91,16 @@ export class Desk {
       if (!(await store.markProcessed(`message:${message.messageId}`))) return;
       await this.core.tellSpace(chat, 'This chat is closed: the visitor did not receive that message.', message.messageId);
       return;
+    }
+    if (chat.state !== 'active') {
+      // Answering an unclaimed chat claims it (the domain's rule); the author is in the space.
+      const actor: AgentActor = {
+        kind: 'agent',
+        email: message.author.email.toLowerCase(),
+        name: nameOf(message.author),
+        isMember: true,
+      };
+      if (onAgentReply(chat, actor, this.core.now())?.ok) await this.claim(chat, message.author, actor, true);
     }
     const authorName = agentDisplayName(
       { email: message.author.email, displayName: message.author.displayName, firstName: message.author.firstName },
@@ -144,29 +154,41 @@ export class Desk {
     }
     const parsed = actionSchema.safeParse(action.inputs);
     if (!parsed.success || parsed.data.chatId !== chat.id) {
-      await this.core.tellSpace(chat, 'That card does not belong to this chat, or its form was not understood.');
+      await this.core.tellSpace(chat, 'That card does not belong to this chat, or its form was not understood. Nothing was changed.');
       return;
     }
-    if (!(await channel.isMember(action.spaceId, action.actor.email))) {
+    const actor = await this.agent(chat, action.actor);
+    if (!actor.isMember && !actor.isSupervisor) {
+      // Refused before anything else is looked at: nothing changes for a non-member.
       this.deps.log.info({ chatId: chat.id, action: parsed.data.action }, 'card action by a non-member refused');
       await this.core.tellSpace(chat, `⛔ ${nameOf(action.actor)}: only members of this space can use its buttons. Nothing was changed.`);
-      return;
-    }
-    if (chat.state === 'closed') {
-      await this.core.tellSpace(chat, 'This chat is already closed.');
       return;
     }
     const input = parsed.data;
     switch (input.action) {
       case 'claim':
-        return this.claim(chat, action.actor);
+        await this.claim(chat, action.actor, actor);
+        return;
       case 'escalate':
-        return this.escalate(chat, action.actor, input.emails ?? [], input.topic);
+        return this.escalate(chat, action.actor, actor, input.emails ?? [], input.topic);
       case 'transfer':
-        return this.transfer(chat, action.actor, input.topic, input.email);
+        return this.transfer(chat, action.actor, actor, input.topic, input.email);
       case 'close':
         return this.close(chat, action.actor, input.reason);
     }
+  }
+
+  /** The actor as the domain sees it: membership of this space and the supervisor role. */
+  private async agent(chat: Chat, person: Person): Promise<AgentActor> {
+    const email = person.email.toLowerCase();
+    const isMember = chat.spaceId ? await this.deps.channel.isMember(chat.spaceId, email) : false;
+    const isSupervisor = this.deps.settings.supervisors.emails.some((e) => e.toLowerCase() === email);
+    return { kind: 'agent', email, name: nameOf(person), isMember, isSupervisor };
+  }
+
+  private async refuse(chat: Chat, person: Person, error: IllegalTransition): Promise<void> {
+    const owner = typeof error.details.owner === 'string' ? ` (${error.details.owner})` : '';
+    await this.core.tellSpace(chat, `${nameOf(person)}: ${error.message}${owner} Nothing was changed.`);
   }
 
   private visitorName(chat: Chat, agent: Person): string {
@@ -177,38 +199,50 @@ export class Desk {
     );
   }
 
-  async claim(chat: Chat, actor: Person): Promise<void> {
-    if (chat.state === 'active') {
-      const who = chat.ownerEmail === actor.email.toLowerCase() ? 'you' : (chat.ownerName ?? chat.ownerEmail ?? 'someone');
-      await this.core.tellSpace(chat, `This chat is already claimed by ${who}.`);
-      return;
-    }
-    const now = this.core.now();
-    const claimed = await this.deps.store.updateChat(
-      chat.id,
-      { state: 'active', ownerEmail: actor.email.toLowerCase(), ownerName: nameOf(actor), claimedAt: now },
-      { type: 'claimed', actor: actor.email, at: now },
-      ['queued', 'bot'],
-    );
-    if (!claimed) {
-      await this.core.tellSpace(chat, 'Someone else changed this chat first; nothing was done.');
-      return;
-    }
-    const topic = await this.deps.store.getTopic(chat.topicId);
-    const leaving =
-      topic?.mode === 'personal' ? unique(topic.agents).filter((e) => e !== actor.email.toLowerCase()) : [];
-    if (leaving.length) await this.core.deliver(chat.id, { kind: 'remove_members', emails: leaving });
-    await this.core.tellSpace(
-      claimed,
-      `✅ **${nameOf(actor)}** claimed the chat.` + (leaving.length ? ' Other offered agents leave this space.' : ''),
-    );
-    await this.core.deliver(chat.id, { kind: 'control_card' });
-    await this.core.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, actor) });
-    await this.core.announceState(chat.id, 'active');
-    await this.deps.scheduler.cancel(UNCLAIMED_JOB, chat.id).catch(() => 0);
+  private async members(chat: Chat): Promise<string[]> {
+    return (await this.deps.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase());
   }
 
-  async escalate(chat: Chat, actor: Person, emails: string[], topicId: string | undefined): Promise<void> {
+  private async apply(chat: Chat, diff: MembershipDiff): Promise<void> {
+    if (diff.add.length) await this.core.deliver(chat.id, { kind: 'add_members', emails: diff.add });
+    if (diff.remove.length) await this.core.deliver(chat.id, { kind: 'remove_members', emails: diff.remove });
+  }
+
+  /** Applies a decision with compare-and-set; false when refused or when another move won. */
+  private async commit(chat: Chat, person: Person, decision: Decision, patch: ChatPatch = {}): Promise<Chat | null> {
+    if (!decision.ok) {
+      await this.refuse(chat, person, decision.error);
+      return null;
+    }
+    const { transition } = decision;
+    const updated = await this.deps.store.updateChat(chat.id, { ...transition.patch, ...patch }, transition.event, transition.from);
+    if (!updated) await this.core.tellSpace(chat, 'Someone else changed this chat first; nothing was done.');
+    return updated;
+  }
+
+  async claim(chat: Chat, person: Person, actor: AgentActor, implicit = false): Promise<Chat | null> {
+    const decision = decide(chat, { type: 'claim' }, actor, this.core.now());
+    if (implicit && decision.ok) decision.transition.event.data = { ...decision.transition.event.data, implicit: true };
+    const claimed = await this.commit(chat, person, decision);
+    if (!claimed) return null;
+    const topic = await this.deps.store.getTopic(chat.topicId);
+    const events = await this.deps.store.listEvents(chat.id);
+    const escalated = events.some((e) => e.type === 'escalated');
+    const diff = topic ? membersOnClaim(topic, actor.email, await this.members(chat), { escalated }) : { add: [], remove: [] };
+    await this.apply(chat, diff);
+    await this.core.tellSpace(
+      claimed,
+      `✅ **${nameOf(person)}** ${implicit ? 'answered and now owns' : 'claimed'} the chat.` +
+        (diff.remove.length ? ' The other offered agents leave this space.' : ''),
+    );
+    await this.core.deliver(chat.id, { kind: 'control_card' });
+    await this.core.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, person) });
+    await this.core.announceState(chat.id, 'active');
+    await this.deps.scheduler.cancel(UNCLAIMED_JOB, chat.id).catch(() => 0);
+    return claimed;
+  }
+
+  async escalate(chat: Chat, person: Person, actor: AgentActor, emails: string[], topicId: string | undefined): Promise<void> {
     const invalid = emails.filter((e) => !email.safeParse(e).success);
     if (invalid.length) {
       await this.core.tellSpace(chat, `Not e-mail addresses: ${invalid.join(', ')}. Nothing was changed.`);
@@ -222,57 +256,54 @@ export class Desk {
         return;
       }
     }
-    const wanted = unique([...emails, ...(topic?.agents ?? [])]);
-    if (!wanted.length) {
-      await this.core.tellSpace(chat, 'To escalate, give e-mail addresses or pick a topic.');
+    const diff = membersOnEscalate(await this.members(chat), emails, topic ? [topic] : []);
+    if (!diff.add.length) {
+      await this.core.tellSpace(chat, emails.length || topic ? 'Everyone named is already in this space. Nothing was changed.' : 'To escalate, give e-mail addresses or pick a topic.');
       return;
     }
-    const members = new Set((await this.deps.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase()));
-    const adding = wanted.filter((e) => !members.has(e));
-    if (!adding.length) {
-      await this.core.tellSpace(chat, 'Everyone named is already in this space.');
-      return;
-    }
-    await this.deps.store.updateChat(chat.id, {}, {
-      type: 'escalated',
-      actor: actor.email,
-      data: { added: adding, ...(topic ? { topic: topic.id } : {}) },
-    });
-    await this.core.deliver(chat.id, { kind: 'add_members', emails: adding });
-    await this.core.tellSpace(chat, `⬆️ **${nameOf(actor)}** escalated the chat: adding ${adding.join(', ')}.`);
+    const to: ChatTarget[] = [
+      ...emails.map((e): ChatTarget => ({ kind: 'person', email: e })),
+      ...(topic ? [{ kind: 'topic', topicId: topic.id } as ChatTarget] : []),
+    ];
+    const decision = decide(chat, { type: 'escalate', to }, actor, this.core.now());
+    if (decision.ok) decision.transition.event.data = { ...decision.transition.event.data, added: diff.add };
+    if (!(await this.commit(chat, person, decision))) return;
+    await this.apply(chat, diff);
+    await this.core.tellSpace(chat, `⬆️ **${nameOf(person)}** escalated the chat: adding ${diff.add.join(', ')}.`);
     await this.core.systemMessage(chat, 'system.agentsAdded');
   }
 
-  async transfer(chat: Chat, actor: Person, topicId: string | undefined, personEmail: string | undefined): Promise<void> {
-    const target = personEmail?.trim().toLowerCase();
+  async transfer(
+    chat: Chat,
+    person: Person,
+    actor: AgentActor,
+    topicId: string | undefined,
+    personEmail: string | undefined,
+  ): Promise<void> {
+    const target = personEmail?.trim().toLowerCase() || null;
     if (!topicId && !target) {
-      await this.core.tellSpace(chat, 'To transfer, pick a topic or give a person\'s e-mail.');
+      await this.core.tellSpace(chat, "To transfer, pick a topic or give a person's e-mail. Nothing was changed.");
       return;
     }
-    const oldOwner = (chat.ownerEmail ?? actor.email).toLowerCase();
-    const members = new Set((await this.deps.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase()));
+    const oldOwner = chat.ownerEmail ?? actor.email;
     const now = this.core.now();
+    const oldTopic = await this.deps.store.getTopic(chat.topicId);
 
     if (target) {
       if (!email.safeParse(target).success) {
         await this.core.tellSpace(chat, `"${target}" is not an e-mail address. Nothing was changed.`);
         return;
       }
-      const person = await this.deps.channel.findPerson(target);
-      if (!person) {
+      const found = await this.deps.channel.findPerson(target);
+      if (!found) {
         await this.core.tellSpace(chat, `I cannot find ${target}. Nothing was changed.`);
         return;
       }
-      const moved = await this.deps.store.updateChat(
-        chat.id,
-        { state: 'active', ownerEmail: target, ownerName: nameOf(person), claimedAt: now },
-        { type: 'transferred', actor: actor.email, data: { to: target, from: oldOwner }, at: now },
-        OPEN_STATES,
-      );
+      const decision = decide(chat, { type: 'transfer', to: { kind: 'person', email: target } }, actor, now);
+      const moved = await this.commit(chat, person, decision, { ownerName: nameOf(found) });
       if (!moved) return;
-      if (!members.has(target)) await this.core.deliver(chat.id, { kind: 'add_members', emails: [target] });
-      if (oldOwner !== target) await this.core.deliver(chat.id, { kind: 'remove_members', emails: [oldOwner] });
-      await this.core.tellSpace(moved, `↪️ **${nameOf(actor)}** transferred the chat to **${nameOf(person)}**.`);
+      await this.apply(chat, membersOnTransfer(await this.members(chat), { kind: 'person', email: target }, oldOwner, oldTopic));
+      await this.core.tellSpace(moved, `↪️ **${nameOf(person)}** transferred the chat to **${nameOf(found)}**.`);
       await this.core.deliver(chat.id, { kind: 'control_card' });
       await this.core.systemMessage(moved, 'system.transferred');
       await this.core.announceState(chat.id, 'active');
@@ -284,20 +315,13 @@ export class Desk {
       await this.core.tellSpace(chat, `There is no topic "${topicId}". Nothing was changed.`);
       return;
     }
-    const agents = unique(topic.agents);
-    const moved = await this.deps.store.updateChat(
-      chat.id,
-      { state: 'queued', topicId: topic.id, ownerEmail: null, ownerName: null, claimedAt: null },
-      { type: 'transferred', actor: actor.email, data: { topic: topic.id, fromTopic: chat.topicId, from: oldOwner }, at: now },
-      OPEN_STATES,
-    );
+    const decision = decide(chat, { type: 'transfer', to: { kind: 'topic', topicId: topic.id } }, actor, now);
+    const moved = await this.commit(chat, person, decision);
     if (!moved) return;
-    const adding = agents.filter((e) => !members.has(e));
-    if (adding.length) await this.core.deliver(chat.id, { kind: 'add_members', emails: adding });
-    if (!agents.includes(oldOwner)) await this.core.deliver(chat.id, { kind: 'remove_members', emails: [oldOwner] });
+    await this.apply(chat, membersOnTransfer(await this.members(chat), { kind: 'topic', topic }, oldOwner, oldTopic));
     const title = spaceTitle(this.core.topicName(topic.names, 'en', topic.id), visitorDisplayName(chat.visitor), chat.shortId);
     await this.core.deliver(chat.id, { kind: 'rename_space', title });
-    await this.core.tellSpace(moved, `↪️ **${nameOf(actor)}** transferred the chat to the topic **${this.core.topicName(topic.names, 'en', topic.id)}**.`);
+    await this.core.tellSpace(moved, `↪️ **${nameOf(person)}** transferred the chat to the topic **${this.core.topicName(topic.names, 'en', topic.id)}**.`);
     await this.core.deliver(chat.id, { kind: 'control_card' });
     await this.core.systemMessage(moved, 'system.transferredTo', {
       topic: this.core.topicName(topic.names, chat.language, topic.id),
@@ -306,13 +330,9 @@ export class Desk {
     if (this.deps.settings.supervisors.emails.length) await this.chats.scheduleUnclaimedAlert(chat.id, now);
   }
 
-  async close(chat: Chat, actor: Person, reason: string | undefined): Promise<void> {
-    const closed = await closeChat(this.core, chat.id, {
-      cause: 'agent',
-      actor: actor.email,
-      actorName: nameOf(actor),
-      reason: reason ?? null,
-    });
-    if (!closed) await this.core.tellSpace(chat, 'This chat is already closed.');
+  async close(chat: Chat, person: Person, reason: string | undefined): Promise<void> {
+    const actor = await this.agent(chat, person);
+    const result = await closeChat(this.core, chat, { type: 'close', reason: reason ?? null }, actor, nameOf(person));
+    if (!result.ok && result.error) await this.refuse(chat, person, result.error);
   }
 }

@@ -4,6 +4,7 @@
 //   stored times, never a job per heartbeat;
 // - a one-off job per chat: unclaimed too long → alert in the supervisors' space;
 // - a daily retention purge.
+import { timerVerdict, type TimerPolicy } from '../domain/chat-state.js';
 import type { Chat } from '../domain/types.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
 import { OPEN_STATES, SUPERVISORS_LANE, type ChatCore } from './context.js';
@@ -12,25 +13,15 @@ export const SWEEP_JOB = 'chats:sweep';
 export const RETENTION_JOB = 'chats:retention';
 const DAY = 86_400_000;
 
-export type SweepVerdict = 'lost' | 'inactive' | 'warn' | null;
-
-/** What the sweep does with one open chat at `now` (pure, for tests and reading). */
-export function sweepVerdict(chat: Chat, now: Date, timers: ChatCore['deps']['settings']['timers']): SweepVerdict {
-  const t = now.getTime();
-  if (chat.leftAt && t - chat.leftAt.getTime() >= timers.leaveGrace && chat.lastSeenAt.getTime() <= chat.leftAt.getTime()) {
-    return 'lost';
-  }
-  if (t - chat.lastSeenAt.getTime() >= timers.lostVisitor) return 'lost';
-  // Waiting in the queue is not the visitor's inactivity: only a conversation can go quiet.
-  if (chat.state === 'queued') return null;
-  const since = Math.max(
-    chat.lastVisitorMessageAt?.getTime() ?? 0,
-    chat.claimedAt?.getTime() ?? 0,
-    chat.createdAt.getTime(),
-  );
-  if (t - since >= timers.inactivityClose) return 'inactive';
-  if (t - since >= timers.inactivityWarn && (!chat.warnedAt || chat.warnedAt.getTime() < since)) return 'warn';
-  return null;
+/** The domain's timer policy from the configured timers. */
+export function timerPolicy(timers: ChatCore['deps']['settings']['timers']): TimerPolicy {
+  return {
+    warnAfterMs: timers.inactivityWarn,
+    closeAfterMs: timers.inactivityClose,
+    lostAfterMs: timers.lostVisitor,
+    leaveGraceMs: timers.leaveGrace,
+    unclaimedAlertMs: timers.unclaimedAlert,
+  };
 }
 
 export class ChatTimersService {
@@ -60,15 +51,15 @@ export class ChatTimersService {
 
   async sweep(): Promise<void> {
     const now = this.core.now();
-    const { timers } = this.deps.settings;
+    const policy = timerPolicy(this.deps.settings.timers);
     const open = await this.deps.store.listChats({ states: OPEN_STATES });
     for (const chat of open) {
       try {
-        const verdict = sweepVerdict(chat, now, timers);
-        if (verdict === 'lost') {
-          await closeChat(this.core, chat.id, { cause: 'lost', actor: 'system' });
-        } else if (verdict === 'inactive') {
-          await closeChat(this.core, chat.id, { cause: 'inactivity', actor: 'system' });
+        const verdict = timerVerdict(chat, now, policy);
+        if (verdict === 'close_left') {
+          await closeChat(this.core, chat, { type: 'visitor_left' }, { kind: 'system' });
+        } else if (verdict === 'close_inactive') {
+          await closeChat(this.core, chat, { type: 'inactive' }, { kind: 'system' });
         } else if (verdict === 'warn') {
           await this.warn(chat, now);
         }
