@@ -118,10 +118,14 @@ function boot(script: HTMLScriptElement): void {
   const loadUi = (): Promise<UiHandle> => {
     if (!ui) {
       button.setAttribute('aria-busy', 'true');
+      button.title = text.loading;
       const url = new URL(__LIVECHAT_UI__, src).href;
       ui = import(/* @vite-ignore */ url)
         .then((m: { mount: MountFn }) => m.mount({ shadow, container, apiBase: new URL(src).origin + '/', options, user, emit, requestClose: () => close(true) }))
-        .finally(() => button.removeAttribute('aria-busy'));
+        .finally(() => {
+          button.removeAttribute('aria-busy');
+          label();
+        });
       ui.catch(() => {
         ui = null;
         button.title = text.loadFailed;

@@ -34,11 +34,29 @@ export interface Palette {
   accentText: string;
 }
 
+function hex(c: [number, number, number]): string {
+  return '#' + c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+}
+
+/** The colour mixed towards black until white text on it reaches AA (4.5:1). */
+function darkEnough(color: string): string {
+  const base = channels(color)!;
+  for (let f = 1; f > 0; f -= 0.05) {
+    const candidate = hex(base.map((v) => v * f) as [number, number, number]);
+    if (contrast(candidate, '#ffffff') >= 4.5) return candidate;
+  }
+  return '#000000';
+}
+
 export function palette(color: string | null | undefined): Palette {
   const accent = color && channels(color) ? color.trim() : DEFAULT_ACCENT;
-  const onAccent = contrast(accent, '#ffffff') >= 4.5 ? '#ffffff' : '#111111';
-  const accentText = contrast(accent, '#ffffff') >= 4.5 ? accent : '#1d232b';
-  return { accent, onAccent, accentText };
+  const onWhite = contrast(accent, '#ffffff');
+  const onBlack = contrast(accent, '#000000');
+  const accentText = onWhite >= 4.5 ? accent : darkEnough(accent);
+  if (onWhite >= 4.5) return { accent, onAccent: '#ffffff', accentText };
+  if (onBlack >= 4.5) return { accent, onAccent: '#000000', accentText };
+  // Mid-tones reach AA with neither: use a darker shade of the brand colour behind white text.
+  return { accent: accentText, onAccent: '#ffffff', accentText };
 }
 
 export function applyPalette(el: HTMLElement, color: string | null | undefined): void {

@@ -32,7 +32,8 @@ export interface ServerMessage {
   from: Sender;
   text: string;
   at: string;
-  authorName?: string | null;
+  /** The agent's display name ("Support" or a first name), never an e-mail. */
+  name?: string | null;
   clientId?: string | null;
   data?: Record<string, unknown> | null;
 }

@@ -356,8 +356,8 @@ export class App implements UiHandle {
       serverErrors: (body) => {
         const names = fieldsFrom422(body).filter((n) => inputs.has(n));
         for (const n of names) showError(n, t('form.errors.serverField', { field: inputs.get(n)!.field.label }));
-        const msg = serverMessage(body);
-        handle.alert(t('form.errors.server', { message: msg ?? names.join(', ') }));
+        // Fields the server named get a localized message each; otherwise show its own words.
+        handle.alert(names.length ? t('form.errors.summary') : t('form.errors.server', { message: serverMessage(body) ?? '' }));
         const first = names[0] ? inputs.get(names[0])?.input : null;
         (first ?? alert).focus();
       },

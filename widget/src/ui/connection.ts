@@ -108,6 +108,12 @@ export class Connection {
     let delivered = false;
     try {
       const res = await this.api.events(this.chatId, this.token, this.lastSeq, signal);
+      if (res.status === 204) {
+        // The chat is closed and nothing is left to read.
+        this.stop();
+        this.on.state('closed');
+        return;
+      }
       if (!res.ok) {
         const err = new ApiError(res.status, null);
         if (this.gone(err)) return;

@@ -26,7 +26,7 @@ export function fromServer(m: ServerMessage): ViewMessage {
     from: m.from,
     text: m.text,
     at: m.at,
-    authorName: m.authorName ?? null,
+    authorName: m.name ?? null,
     data: m.data ?? null,
     status: 'sent',
   };
@@ -65,7 +65,13 @@ export function mergeServer(list: ViewMessage[], incoming: ServerMessage[]): Mer
   const added: ViewMessage[] = [];
   for (const m of incoming) {
     if (next.some((v) => v.seq === m.seq)) continue;
-    const mine = m.clientId ? next.findIndex((v) => v.clientId === m.clientId) : -1;
+    // Our own message coming back: by clientId when the server echoes it, else the oldest
+    // message still on its way with the same text (the stream can beat the POST's answer).
+    const mine = m.clientId
+      ? next.findIndex((v) => v.clientId === m.clientId)
+      : m.from === 'visitor'
+        ? next.findIndex((v) => v.seq === null && v.from === 'visitor' && v.text === m.text)
+        : -1;
     if (mine >= 0) {
       next[mine] = { ...next[mine]!, seq: m.seq, at: m.at, status: 'sent' };
       continue;

@@ -19,6 +19,8 @@ export const PANEL_CSS = `
 @media (max-width: 479.98px) {
   .lc-panel, .lc-left .lc-panel { inset: 0; width: 100%; height: 100%; border-radius: 0; bottom: 0; right: 0; left: 0; }
 }
+/* The hidden attribute must win over any display rule below. */
+[hidden] { display: none !important; }
 .lc-panel *, .lc-panel *::before, .lc-panel *::after { box-sizing: border-box; }
 .lc-header {
   display: flex; align-items: center; gap: 8px; padding: 12px 12px 12px 16px;
