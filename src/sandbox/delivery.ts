@@ -48,7 +48,20 @@ export class WebhookDelivery {
     private readonly retryDelaysMs: number[] = DEFAULT_RETRY_DELAYS_MS,
   ) {}
 
-  dispatch(event: WorldEvent): void {
+  /** Queues an event; deliveries start after the API call that raised it has answered. */
+  schedule(event: WorldEvent): void {
+    if (this.closed) return;
+    this.pending++;
+    setImmediate(() => {
+      try {
+        this.dispatch(event);
+      } finally {
+        this.done();
+      }
+    });
+  }
+
+  private dispatch(event: WorldEvent): void {
     if (this.closed) return;
     const s = this.state();
     for (const w of s.webhooks) {

@@ -99,12 +99,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ? new StateWriter(dataDir, () => state, 100, (err) => log.error({ err }, 'sandbox: could not save state'))
     : null;
   const delivery = new WebhookDelivery(() => state, knobs, log, opts.deliveryRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
-  // Deliveries start after the API call has answered, as with Webex.
-  const world = new SandboxWorld(
-    state,
-    () => writer?.markDirty(),
-    (event) => setImmediate(() => delivery.dispatch(event)),
-  );
+  const world = new SandboxWorld(state, () => writer?.markDirty(), (event) => delivery.schedule(event));
   if (!restored) writer?.markDirty();
 
   const identities = (): SandboxIdentity[] =>

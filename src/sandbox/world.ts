@@ -56,7 +56,10 @@ export class SandboxWorld {
     readonly state: SandboxState,
     private readonly changed: () => void,
     private readonly emit: (event: WorldEvent) => void,
-  ) {}
+  ) {
+    // Restored state: keep new timestamps after the newest stored one.
+    for (const m of state.messages) this.lastTs = Math.max(this.lastTs, Date.parse(m.updated ?? m.created));
+  }
 
   static initialState(seeds: SandboxPersonSeed[]): SandboxState {
     const state: SandboxState = {
