@@ -9,7 +9,7 @@ export interface Received {
   body: string;
 }
 
-export type Route = (req: Received, res: ServerResponse) => void | Promise<void>;
+export type Route = (req: Received, res: ServerResponse) => unknown;
 
 export async function startFakeServer(route: Route) {
   const received: Received[] = [];
