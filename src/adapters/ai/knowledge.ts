@@ -38,16 +38,13 @@ export async function loadKnowledge(dir: string, maxChars: number): Promise<Know
   for (const file of files) {
     const body = (await readFile(path.join(dir, file), 'utf8')).trim();
     if (!body) continue;
-    const section = `### ${file.split(path.sep).join('/')}\n\n${body}\n`;
+    // Sections are separated by a blank line; the separator counts against the cap too.
+    const section = `${sections.length ? '\n' : ''}### ${file.split(path.sep).join('/')}\n\n${body}\n`;
     const room = maxChars - used;
-    if (room <= 0) {
-      truncatedChars += section.length;
-      continue;
-    }
-    const kept = section.slice(0, room);
+    const kept = section.slice(0, Math.max(0, room));
     truncatedChars += section.length - kept.length;
-    sections.push(kept);
+    if (kept) sections.push(kept);
     used += kept.length;
   }
-  return { text: sections.join('\n'), files, truncatedChars };
+  return { text: sections.join(''), files, truncatedChars };
 }
