@@ -186,3 +186,16 @@ describe('WebexClient', () => {
     expect(nextLink(null)).toBeNull();
   });
 });
+
+describe('WebexClient and long Retry-After', () => {
+  it('fails at once with the 429 when Retry-After exceeds what it may wait', async () => {
+    const server = await fake((_req, res) => json(res, 429, { message: 'Too Many Requests', trackingId: 'RL' }, { 'retry-after': '600' }));
+    const { waits, sleep } = recordingSleep();
+    const client = new WebexClient({ baseUrl: `${server.url}/v1`, token: 't', sleep, policy: { maxRetryAfterMs: 60_000 } });
+    const error = (await client.me().catch((e: unknown) => e)) as WebexApiError;
+    expect(error.status).toBe(429);
+    expect(error.trackingId).toBe('RL');
+    expect(waits).toEqual([]);
+    expect(server.received).toHaveLength(1);
+  });
+});

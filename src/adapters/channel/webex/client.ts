@@ -39,7 +39,11 @@ export interface RetryPolicy {
   /** Retries after the first attempt. */
   maxRetries: number;
   baseDelayMs: number;
+  /** Cap of the exponential backoff. */
   maxDelayMs: number;
+  /** A longer Retry-After is not waited out here: the call fails with the 429 (callers such as
+   *  the outbox retry later) rather than holding the room's queue or retrying too early. */
+  maxRetryAfterMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -47,6 +51,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 5,
   baseDelayMs: 250,
   maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
 };
 
 export interface WebexClientOptions {
@@ -399,10 +404,13 @@ export class WebexClient {
         }
       }
 
-      if (RETRYABLE_STATUS(response.status) && attempt < this.policy.maxRetries) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        const delay =
-          retryAfter !== null ? Math.min(retryAfter, this.policy.maxDelayMs) : this.backoff(attempt);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (
+        RETRYABLE_STATUS(response.status) &&
+        attempt < this.policy.maxRetries &&
+        (retryAfter === null || retryAfter <= this.policy.maxRetryAfterMs)
+      ) {
+        const delay = retryAfter ?? this.backoff(attempt);
         await response.body?.cancel();
         this.logger?.warn({ method, path, status: response.status, attempt, delay }, 'webex call refused, retrying');
         await this.sleep(delay);
