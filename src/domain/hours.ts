@@ -89,6 +89,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Searching further than this for an opening gives up: the schedule is closed for good. */
 export const DEFAULT_HORIZON_DAYS = 400;
+/** Open longer than this without a break counts as "does not close" (24/7): closesAt gives null. */
+export const CLOSES_AT_HORIZON_DAYS = 8;
 
 const MINUTES_PER_DAY = 24 * 60;
 
@@ -575,33 +577,25 @@ interface OffsetSegment {
 }
 
 /**
- * The zone's UTC offsets over [from, to), split where they change. Sampled every 3 hours (no
- * zone changes twice within 3 hours), each change then found to the millisecond.
+ * The zone's UTC offsets over [from, to) (a window of about three days), split where they
+ * change. Zones change offset at most once in a few days, so equal offsets at both ends mean
+ * none in between; otherwise the change is found to the millisecond by bisection.
  */
 function offsetSegments(zone: IANAZone, from: number, to: number): OffsetSegment[] {
-  const step = 3 * 3600_000;
-  const segments: OffsetSegment[] = [];
-  let start = from;
-  let offset = zone.offset(from);
-  for (let t = from; t < to; ) {
-    const next = Math.min(t + step, to);
-    const nextOffset = zone.offset(next);
-    if (nextOffset !== offset) {
-      let lo = t;
-      let hi = next;
-      while (hi - lo > 1) {
-        const mid = lo + Math.floor((hi - lo) / 2);
-        if (zone.offset(mid) === offset) lo = mid;
-        else hi = mid;
-      }
-      segments.push({ from: start, to: hi, offset });
-      start = hi;
-      offset = zone.offset(hi);
-    }
-    t = next;
+  const first = zone.offset(from);
+  const last = zone.offset(to);
+  if (first === last) return [{ from, to, offset: first }];
+  let lo = from;
+  let hi = to;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (zone.offset(mid) === first) lo = mid;
+    else hi = mid;
   }
-  segments.push({ from: start, to, offset });
-  return segments;
+  return [
+    { from, to: hi, offset: first },
+    { from: hi, to, offset: last },
+  ];
 }
 
 const HOUR = 3600_000;
@@ -695,10 +689,10 @@ export function nextOpening(hours: Hours, at: Date, horizonDays = DEFAULT_HORIZO
 }
 
 /**
- * When the opening around `at` ends, joining openings that touch or overlap (a 24/7 week never
- * ends: null). Null also when closed at `at`.
+ * When the opening around `at` ends, joining openings that touch or overlap. Null when it does
+ * not end within the horizon (a 24/7 week), and when closed at `at`.
  */
-export function closesAt(hours: Hours, at: Date, horizonDays = DEFAULT_HORIZON_DAYS): Date | null {
+export function closesAt(hours: Hours, at: Date, horizonDays = CLOSES_AT_HORIZON_DAYS): Date | null {
   const zone = zoneOf(hours);
   const current = openingAt(hours, zone, at.getTime());
   if (!current) return null;
@@ -719,13 +713,13 @@ export interface Availability {
   open: boolean;
   /** When closed: the next opening (null: none within the horizon). When open: null. */
   nextOpening: Date | null;
-  /** When open: when it closes (null: not within the horizon, e.g. 24/7). When closed: null. */
+  /** When open: when it closes (null: not within CLOSES_AT_HORIZON_DAYS, e.g. 24/7). When closed: null. */
   closesAt: Date | null;
 }
 
 /** Everything the widget's config needs about one schedule, at once. */
 export function availability(hours: Hours, at: Date, horizonDays = DEFAULT_HORIZON_DAYS): Availability {
-  if (isOpen(hours, at)) return { open: true, nextOpening: null, closesAt: closesAt(hours, at, horizonDays) };
+  if (isOpen(hours, at)) return { open: true, nextOpening: null, closesAt: closesAt(hours, at) };
   return { open: false, nextOpening: nextOpening(hours, at, horizonDays), closesAt: null };
 }
 

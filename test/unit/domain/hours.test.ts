@@ -226,6 +226,17 @@ describe('DST in Europe/Warsaw', () => {
     expect((spring!.end.getTime() - spring!.start.getTime()) / 3600_000).toBe(23);
   });
 
+  it('other zones and hemispheres: New York springs forward, Sydney falls back', () => {
+    const day = (timeZone: string, date: string) => {
+      const [o] = openingsOn({ ...alwaysOpen(timeZone) }, date);
+      return (o!.end.getTime() - o!.start.getTime()) / 3600_000;
+    };
+    expect(day('America/New_York', '2026-03-08')).toBe(23);
+    expect(day('Australia/Sydney', '2026-04-05')).toBe(25);
+    expect(day('Australia/Sydney', '2026-10-04')).toBe(23);
+    expect(day('Asia/Kolkata', '2026-03-29')).toBe(24);
+  });
+
   it('an office week keeps 09:00 local on both sides of the change', () => {
     const h = office();
     expect(openingsOn(h, '2026-10-23')[0]!.start).toEqual(at('2026-10-23T07:00:00Z')); // Fri, CEST
@@ -400,6 +411,8 @@ describe('always open and never open', () => {
       expect(isOpen(h, at(t))).toBe(true);
     }
     expect(closesAt(h, at('2026-11-24T10:00:00Z'))).toBeNull();
+    // Open for a long stretch: only within the horizon does it count as closing.
+    expect(iso(closesAt(h, at('2026-11-24T10:00:00Z'), 400))).toBeNull();
     expect(availability(h, at('2026-11-24T10:00:00Z'))).toEqual({ open: true, nextOpening: null, closesAt: null });
   });
 
