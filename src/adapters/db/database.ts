@@ -44,7 +44,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     url = server.url;
   }
 
-  const pool = createPool(url, poolMax, log);
+  let closing: Promise<void> | undefined;
+  const pool = createPool(url, poolMax, log, () => closing !== undefined);
   try {
     await pool.query('SELECT 1').catch((err: Error) => {
       throw new Error(`Cannot connect to PostgreSQL at ${redact(url)}: ${err.message}`);
@@ -56,7 +57,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     throw err;
   }
 
-  let closing: Promise<void> | undefined;
   return {
     pool,
     url,
@@ -71,11 +71,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   };
 }
 
-export function createPool(url: string, max: number, log: pino.Logger): pg.Pool {
+export function createPool(url: string, max: number, log: pino.Logger, closing = () => false): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
   // An idle client losing its server (restart, network) must not crash the process; the pool
-  // drops that client and the next query opens a new one.
-  pool.on('error', (err) => log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  // drops that client and the next query opens a new one. While closing, the embedded server's
+  // shutdown can still reach sockets the pool has let go: expected, so not a warning.
+  pool.on('error', (err) => {
+    if (closing()) log.debug({ err: err.message }, 'connection ended by shutdown');
+    else log.warn({ err: err.message }, 'idle PostgreSQL connection failed');
+  });
   return pool;
 }
 

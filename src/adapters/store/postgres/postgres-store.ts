@@ -28,7 +28,7 @@ import {
   type OutboxRow,
   type TopicRow,
 } from './rows.js';
-import { Rollback, json, text, transaction } from './sql.js';
+import { json, text, transaction } from './sql.js';
 
 /** appendMessage on a chat that does not exist (or was purged). */
 export class ChatNotFoundError extends Error {
@@ -61,40 +61,42 @@ export class PostgresStore implements Store {
 
   // --- chats -----------------------------------------------------------------------------------
 
-  createChat(chat: NewChat, event: NewChatEvent): Promise<Chat> {
-    return transaction(this.pool, async (c) => {
-      const { rows } = await c.query<ChatRow>(
-        `INSERT INTO chats (id, short_id, topic_id, state, language, visitor, token_hash, space_id,
+  async createChat(chat: NewChat, event: NewChatEvent): Promise<Chat> {
+    // One statement is one transaction: if the event cannot be written, neither is the chat.
+    const { rows } = await this.pool.query<ChatRow>(
+      `WITH chat AS (
+         INSERT INTO chats (id, short_id, topic_id, state, language, visitor, token_hash, space_id,
            owner_email, owner_name, created_at, updated_at, claimed_at, closed_at, close_reason,
            closed_by, last_seen_at, last_visitor_message_at, left_at, warned_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()), coalesce($11, now()),
            $12, $13, $14, $15, $16, $17, $18, $19)
-         RETURNING ${CHAT_COLUMNS}`,
-        [
-          chat.id,
-          chat.shortId,
-          chat.topicId,
-          chat.state,
-          chat.language,
-          json(chat.visitor),
-          chat.tokenHash,
-          chat.spaceId,
-          chat.ownerEmail,
-          text(chat.ownerName),
-          chat.createdAt ?? null,
-          chat.claimedAt,
-          chat.closedAt,
-          text(chat.closeReason),
-          chat.closedBy,
-          chat.lastSeenAt,
-          chat.lastVisitorMessageAt,
-          chat.leftAt,
-          chat.warnedAt,
-        ],
-      );
-      await insertEvent(c, chat.id, event);
-      return toChat(rows[0]!);
-    });
+         RETURNING ${CHAT_COLUMNS}
+       ), event AS (${insertEventFrom('chat', 20)})
+       SELECT * FROM chat`,
+      [
+        chat.id,
+        chat.shortId,
+        chat.topicId,
+        chat.state,
+        chat.language,
+        json(chat.visitor),
+        chat.tokenHash,
+        chat.spaceId,
+        chat.ownerEmail,
+        text(chat.ownerName),
+        chat.createdAt ?? null,
+        chat.claimedAt,
+        chat.closedAt,
+        text(chat.closeReason),
+        chat.closedBy,
+        chat.lastSeenAt,
+        chat.lastVisitorMessageAt,
+        chat.leftAt,
+        chat.warnedAt,
+        ...eventParams(event),
+      ],
+    );
+    return toChat(rows[0]!);
   }
 
   async getChat(id: string): Promise<Chat | null> {
@@ -110,7 +112,7 @@ export class PostgresStore implements Store {
     return rows[0] ? toChat(rows[0]) : null;
   }
 
-  updateChat(
+  async updateChat(
     id: string,
     patch: ChatPatch,
     event?: NewChatEvent,
@@ -130,17 +132,15 @@ export class PostgresStore implements Store {
       params.push(Array.isArray(expectState) ? expectState : [expectState]);
       where += ` AND state = ANY($${params.length}::text[])`;
     }
-    return transaction(this.pool, async (c) => {
-      // The row lock taken here serialises concurrent updates: a second claimer re-reads the
-      // committed state and no longer matches `expectState`.
-      const { rows } = await c.query<ChatRow>(
-        `UPDATE chats SET ${sets.join(', ')} WHERE ${where} RETURNING ${CHAT_COLUMNS}`,
-        params,
-      );
-      if (!rows[0]) return null;
-      if (event) await insertEvent(c, id, event);
-      return toChat(rows[0]);
-    });
+    // The row lock of the UPDATE serialises concurrent updates: a second claimer re-reads the
+    // committed state and no longer matches `expectState`. With an event, one statement writes
+    // both, so they commit together (and no event is written when the update lost).
+    const update = `UPDATE chats SET ${sets.join(', ')} WHERE ${where} RETURNING ${CHAT_COLUMNS}`;
+    const sql = event
+      ? `WITH chat AS (${update}), event AS (${insertEventFrom('chat', params.length + 1)}) SELECT * FROM chat`
+      : update;
+    const { rows } = await this.pool.query<ChatRow>(sql, event ? [...params, ...eventParams(event)] : params);
+    return rows[0] ? toChat(rows[0]) : null;
   }
 
   async listChats(filter: ChatFilter): Promise<Chat[]> {
@@ -175,50 +175,51 @@ export class PostgresStore implements Store {
 
   // --- messages --------------------------------------------------------------------------------
 
-  appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
-    const clientId = message.clientId ?? null;
-    const externalId = message.externalId ?? null;
-    type Appended = { message: ChatMessage; created: boolean };
-    return transaction<Appended | null>(this.pool, async (c) => {
-      // Taking the next number locks the chat row until commit: appends to one chat run one at
-      // a time, so numbers are unique, and a rollback returns its number (no gaps).
-      const counter = await c.query<{ last_seq: number }>(
-        'UPDATE chats SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
-        [message.chatId],
-      );
-      const seq = counter.rows[0]?.last_seq;
-      if (seq === undefined) throw new ChatNotFoundError(message.chatId);
-      // Checked under the lock, so a concurrent retry of the same message is seen here.
-      if (clientId !== null || externalId !== null) {
-        const stored = await findDuplicate(c, message.chatId, clientId, externalId);
-        if (stored) throw new Rollback({ message: stored, created: false });
-      }
-      const { rows } = await c.query<MessageRow>(
-        `INSERT INTO messages (${MESSAGE_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()))
+  async appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
+    const clientId = text(message.clientId ?? null);
+    const externalId = text(message.externalId ?? null);
+    // One statement, one round trip. Locking the chat row serialises appends to one chat, and
+    // the lock returns the row as last committed, so last_seq + 1 is unique. The counter moves
+    // only when the message is inserted: no gaps. A duplicate already committed is returned.
+    // One committed after this statement's snapshot (a concurrent retry) makes the insert do
+    // nothing and the statement return no row: then the stored message is read afresh.
+    const { rows } = await this.pool.query<MessageRow & { created: boolean }>(
+      `WITH chat AS (
+         SELECT id, last_seq FROM chats WHERE id = $1 FOR UPDATE
+       ), dup AS (
+         SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE EXISTS (SELECT 1 FROM chat)
+           AND ((chat_id = $1 AND client_id = $6) OR external_id = $7)
+         ORDER BY seq LIMIT 1
+       ), ins AS (
+         INSERT INTO messages (${MESSAGE_COLUMNS})
+         SELECT chat.id, chat.last_seq + 1, $2, $3, $4, $6, $7, $5, coalesce($8, now())
+         FROM chat WHERE NOT EXISTS (SELECT 1 FROM dup)
          ON CONFLICT DO NOTHING
-         RETURNING ${MESSAGE_COLUMNS}`,
-        [
-          message.chatId,
-          seq,
-          message.from,
-          text(message.text),
-          text(message.authorName ?? null),
-          text(clientId),
-          text(externalId),
-          message.data == null ? null : json(message.data),
-          message.at ?? null,
-        ],
-      );
-      if (rows[0]) return { message: toMessage(rows[0]), created: true };
-      // Only an external id stored meanwhile for another chat can get here.
-      throw new Rollback(null);
-    }).then(async (result) => {
-      if (result) return result;
-      const stored = await findDuplicate(this.pool, message.chatId, clientId, externalId);
-      if (!stored) throw new Error(`appendMessage: conflicting message in chat ${message.chatId} not found`);
-      return { message: stored, created: false };
-    });
+         RETURNING ${MESSAGE_COLUMNS}
+       ), bump AS (
+         UPDATE chats SET last_seq = ins.seq FROM ins WHERE chats.id = ins.chat_id
+       )
+       SELECT *, true AS created FROM ins
+       UNION ALL
+       SELECT *, false AS created FROM dup`,
+      [
+        message.chatId,
+        message.from,
+        text(message.text),
+        text(message.authorName ?? null),
+        message.data == null ? null : json(message.data),
+        clientId,
+        externalId,
+        message.at ?? null,
+      ],
+    );
+    const row = rows[0];
+    if (row) return { message: toMessage(row), created: row.created };
+    const stored = await findDuplicate(this.pool, message.chatId, clientId, externalId);
+    if (stored) return { message: stored, created: false };
+    if (!(await this.getChat(message.chatId))) throw new ChatNotFoundError(message.chatId);
+    throw new Error(`appendMessage: message for chat ${message.chatId} was neither stored nor found`);
   }
 
   async listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]> {
@@ -396,11 +397,15 @@ export class PostgresStore implements Store {
   }
 }
 
-async function insertEvent(c: Queryable, chatId: string, event: NewChatEvent): Promise<void> {
-  await c.query(
-    'INSERT INTO chat_events (chat_id, type, actor, data, at) VALUES ($1, $2, $3, $4, coalesce($5, now()))',
-    [chatId, event.type, text(event.actor), json(event.data ?? {}), event.at ?? null],
-  );
+/** SQL inserting one event for the chat row of CTE `source`; parameters from `first` on. */
+function insertEventFrom(source: string, first: number): string {
+  const [type, actor, data, at] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return `INSERT INTO chat_events (chat_id, type, actor, data, at)
+    SELECT id, ${type}, ${actor}, ${data}, coalesce(${at}::timestamptz, now()) FROM ${source}`;
+}
+
+function eventParams(event: NewChatEvent): unknown[] {
+  return [event.type, text(event.actor), json(event.data ?? {}), event.at ?? null];
 }
 
 async function insertAudit(

@@ -1,11 +1,6 @@
 // Small helpers over pg: transactions, and values made safe for PostgreSQL.
 import type pg from 'pg';
 
-/** Throw from inside `transaction` to roll back and still resolve with `value`. */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
-}
-
 export async function transaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
@@ -18,7 +13,6 @@ export async function transaction<T>(
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if (err instanceof Rollback) return err.value as T;
     throw err;
   } finally {
     client.release();
