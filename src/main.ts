@@ -14,7 +14,17 @@ import { createApp, type RouteMount } from './http/app.js';
 import { listen } from './http/server.js';
 import { StreamRegistry } from './http/streams.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
-import type { EventBus, Scheduler, Store } from './ports.js';
+import type { AgentChannel, EventBus, Scheduler, Store } from './ports.js';
+import { join } from 'node:path';
+import { availability, scheduleFor } from './domain/hours.js';
+import { createServerI18n } from './i18n.js';
+import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
+import { createWebexChannel } from './adapters/channel/webex/channel.js';
+import { createSandbox, type Sandbox } from './sandbox/index.js';
+import { createChatModule, type ChatModule } from './services/chat-module.js';
+import type { OutboxOptions } from './services/outbox.js';
+import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
+import { webhookRoutes } from './http/webhooks.js';
 
 /** Replacements and extras for tests and benchmarks; production passes none. */
 export interface AppOverrides {
@@ -28,6 +38,12 @@ export interface AppOverrides {
   scheduler?: Partial<Pick<AgendaSchedulerOptions, 'processEvery' | 'lockLifetime' | 'drainTimeout'>>;
   /** Deadline for in-flight requests at shutdown (default 6 s: the whole stop fits in 10 s). */
   httpDrainMs?: number;
+  /** Outbox tuning (tests use short leases and sweeps). */
+  outbox?: Pick<OutboxOptions, 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs' | 'concurrency'>;
+  /** Widget API limits (benchmarks raise them). */
+  widgetApi?: Pick<WidgetApiOptions, 'chatsPerMinute' | 'messagesPerMinute' | 'heartbeatMs'>;
+  /** The sandbox's own state folder (default `<DATA_DIR>/sandbox`); null keeps it in memory. */
+  sandboxDataDir?: string | null;
 }
 
 export interface RunningApp {
@@ -41,6 +57,10 @@ export interface RunningApp {
   bus: EventBus;
   scheduler: Scheduler;
   streams: StreamRegistry;
+  chats: ChatModule;
+  channel: AgentChannel;
+  /** The in-process Webex sandbox, when no bot token is configured. */
+  sandbox: Sandbox | null;
   /** How long each start-up step took, in order. */
   timings: { step: string; ms: number }[];
   /** Graceful stop; safe to call more than once. */
@@ -48,6 +68,7 @@ export interface RunningApp {
 }
 
 type Closer = { name: string; close: () => Promise<void> };
+
 
 export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
   const log = overrides.log ?? createLogger({ level: config.logLevel });
@@ -100,6 +121,54 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     const routes: RouteMount[] = [];
 
     // 4. Services: each adds its jobs (scheduler.define) and its routes (routes.push) here.
+    // 4a. Chats: topics seeded from the config into an empty database; the chat services
+    //     (their timers defined now; their channel attached once HTTP is up, step 7).
+    const chats = await step('chats', async () => {
+      if ((await store.listTopics()).length === 0) {
+        for (const topic of config.topics) await store.saveTopic(topic, 'config');
+      }
+      const geo = new MaxmindGeoLocator({ paths: geoDbPathsFromSetting(config.geoipDb) });
+      await geo.open();
+      const i18n = await createServerI18n({ defaultLanguage: config.defaultLanguage, overrides: config.texts });
+      const hours = (topicId: string, at: Date) => availability(scheduleFor(config.hours, topicId), at);
+      const module = createChatModule({
+        store,
+        scheduler,
+        bus,
+        geo,
+        i18n,
+        log,
+        hours,
+        settings: {
+          agentDisplay: config.agentDisplay === 'first-name' ? 'first_name' : 'support',
+          timers: config.timers,
+          supervisors: config.supervisors,
+        },
+        ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
+      });
+      routes.push(
+        widgetApi({
+          chats: module.chats,
+          store,
+          notices: module.notices,
+          streams,
+          i18n,
+          hours,
+          now: () => new Date(),
+          allowedOrigins: [...(config.publicUrl ? [new URL(config.publicUrl).origin] : []), ...config.allowedOrigins],
+          languages: config.languages,
+          onStreamOpen: module.presence.opened,
+          onStreamClose: module.presence.closed,
+          ...overrides.widgetApi,
+        }),
+        webhookRoutes(() => channelRef),
+        // The sandbox is created once the server's address is known (step 7).
+        (app) => app.use('/sandbox', (req, res, next) => (sandboxRef ? sandboxRef.router(req, res, next) : next())),
+      );
+      return module;
+    });
+    let channelRef: AgentChannel | null = null;
+    let sandboxRef: Sandbox | null = null;
 
     // 5. Start the jobs, once every job is defined.
     await step('scheduler', async () => {
@@ -121,6 +190,46 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       return server;
     });
 
+    // 7. Agent channel: Webex, or the sandbox in this process when no bot token is set. It
+    //    registers webhooks pointing at this server, so it starts after HTTP; then the chats.
+    await step('channel', async () => {
+      const base = (config.publicUrl ?? http.url).replace(/\/$/, '');
+      if (config.webex.sandbox) {
+        const sandbox = await createSandbox({
+          publicUrl: `${base}/sandbox`,
+          dataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
+          log: log.child({ component: 'sandbox' }),
+        });
+        closers.push({ name: 'sandbox', close: () => sandbox.close() });
+        sandboxRef = sandbox;
+      }
+      const sandbox = sandboxRef as Sandbox | null;
+      const bot = sandbox?.identities().find((i) => i.type === 'bot');
+      const relayToken = config.webex.relayToken ?? (sandbox ? sandbox.tokenFor('relay@example.com') : null);
+      const channel = createWebexChannel({
+        apiBase: sandbox?.apiBase ?? config.webex.apiUrl ?? undefined,
+        botToken: config.webex.botToken ?? bot!.token,
+        relay: relayToken
+          ? {
+              token: relayToken,
+              refreshToken: config.webex.relayRefreshToken,
+              clientId: config.webex.clientId,
+              clientSecret: config.webex.clientSecret,
+            }
+          : null,
+        webhookUrl: `${base}/webhooks/webex`,
+        // The sandbox signs with whatever secret we register; a real deployment sets its own.
+        webhookSecret: config.webex.webhookSecret ?? 'sandbox-webhook-secret',
+        dedupe: (key) => store.markProcessed(key),
+        logger: log.child({ component: 'webex' }),
+      });
+      channelRef = channel;
+      await channel.start(chats.handlers);
+      closers.push({ name: 'channel', close: () => channel.stop() });
+      await chats.start(channel);
+      closers.push({ name: 'chats', close: () => chats.stop() });
+    });
+
     let closing: Promise<void> | undefined;
     return {
       url: http.url,
@@ -132,6 +241,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       bus,
       scheduler,
       streams,
+      chats,
+      channel: channelRef!,
+      sandbox: sandboxRef,
       timings,
       close: () => (closing ??= closeAll()),
     };

@@ -4,11 +4,17 @@ import type { Express } from 'express';
 import type { AgentChannel } from '../ports.js';
 import type { RouteMount } from './app.js';
 
-export function webhookRoutes(channel: AgentChannel): RouteMount {
+/** `channel()` is null while the app is still starting: 503, and Webex delivers again later. */
+export function webhookRoutes(channel: () => Pick<AgentChannel, 'handleWebhook'> | null): RouteMount {
   return (app: Express) => {
     app.post('/webhooks/webex', async (req, res) => {
+      const target = channel();
+      if (!target) {
+        res.status(503).json({ error: 'starting', message: 'Not ready yet; deliver again later.' });
+        return;
+      }
       const raw = req.rawBody ?? (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-      const result = await channel.handleWebhook(raw, req.headers);
+      const result = await target.handleWebhook(raw, req.headers);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
     });

@@ -16,7 +16,8 @@ import { ChatTimersService } from './timers.js';
 
 export interface ChatModuleOptions {
   store: Store;
-  channel: AgentChannel;
+  /** May be given later, to `start` (the Webex channel needs the HTTP server up first). */
+  channel?: AgentChannel;
   scheduler: Scheduler;
   bus: EventBus;
   geo: GeoLocator;
@@ -42,9 +43,17 @@ export interface ChatModule {
   presence: Presence;
   /** For `channel.start(handlers)`. */
   handlers: ChannelHandlers;
-  start(): Promise<void>;
+  /** Starts the outbox, presence and recurring timers; `channel` if not given before. */
+  start(channel?: AgentChannel): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Stands in until the channel is attached; nothing calls it before `start`. */
+const unattached = new Proxy({} as AgentChannel, {
+  get(_target, property) {
+    throw new Error(`agent channel used before it was attached (${String(property)})`);
+  },
+});
 
 export function createChatModule(options: ChatModuleOptions): ChatModule {
   const clock = options.clock ?? { now: () => new Date() };
@@ -59,7 +68,7 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
   });
   const core = new ChatCore({
     store: options.store,
-    channel: options.channel,
+    channel: options.channel ?? unattached,
     scheduler: options.scheduler,
     geo: options.geo,
     clock,
@@ -91,7 +100,9 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
       onAgentMessage: (message) => desk.onAgentMessage(message),
       onCardAction: (action) => desk.onCardAction(action),
     },
-    async start() {
+    async start(channel?: AgentChannel) {
+      if (channel) core.deps.channel = channel;
+      if (core.deps.channel === unattached) throw new Error('the chat module needs an agent channel to start');
       outbox.start();
       presence.start();
       await timers.scheduleRecurring();

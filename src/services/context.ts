@@ -32,6 +32,7 @@ export interface TopicHours {
 
 export interface ChatDeps {
   store: Store;
+  /** Attached at start (see chat-module.ts). */
   channel: AgentChannel;
   scheduler: Scheduler;
   geo: GeoLocator;
