@@ -66,6 +66,30 @@ describe('RefreshingToken', () => {
     tokens.stop();
   });
 
+  it('renews ahead of a known expiry, on its own timer, and re-arms for the new expiry', async () => {
+    const { server, issued } = await tokenServer();
+    const saved: RelayTokens[] = [];
+    const tokens = new RefreshingToken({
+      baseUrl: `${server.url}/v1`,
+      accessToken: 'about-to-expire',
+      refreshToken: 'refresh-1',
+      clientId: 'cid',
+      clientSecret: 'csecret',
+      // Inside the renewal margin already: due now.
+      expiresAt: new Date(Date.now() + 60_000),
+      refreshMarginMs: 120_000,
+      onTokens: (t) => void saved.push(t),
+    });
+    await tokens.start();
+    expect(issued()).toBe(0); // a known expiry is not renewed synchronously at start
+    while (issued() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (saved.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await tokens.token()).toBe('access-1');
+    expect(tokens.tokens.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 13 * 24 * 3600 * 1000);
+    tokens.stop();
+    expect(issued()).toBe(1);
+  });
+
   it('shares one exchange between concurrent refreshes', async () => {
     const { server, issued } = await tokenServer();
     const tokens = new RefreshingToken({
