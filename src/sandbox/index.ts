@@ -69,6 +69,7 @@ const VENDOR: Record<string, { file: () => string; type: string }> = {
     type: 'text/javascript',
   },
   'adaptivecards.js': { file: () => require.resolve('adaptivecards/dist/adaptivecards.min.js'), type: 'text/javascript' },
+  'adaptivecards.css': { file: () => require.resolve('adaptivecards/dist/adaptivecards.css'), type: 'text/css' },
 };
 
 const CONSOLE_CSP = [
