@@ -26,23 +26,35 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The longest prefix (in UTF-16 units) that fits in maxBytes, ending on a grapheme boundary. */
 function fittingPrefix(text: string, maxBytes: number): number {
+  // Whole code points first: a plain scan, fast.
   let end = 0;
   let bytes = 0;
-  for (const { segment } of graphemes.segment(text)) {
-    const b = utf8Length(segment);
+  while (end < text.length) {
+    const cp = text.codePointAt(end)!;
+    const units = cp > 0xffff ? 2 : 1;
+    const b = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     if (bytes + b > maxBytes) break;
     bytes += b;
-    end += segment.length;
+    end += units;
   }
-  if (end > 0) return end;
-  // One grapheme larger than a whole part (a long emoji sequence): fall back to code points.
-  for (const point of text) {
-    const b = utf8Length(point);
-    if (bytes + b > maxBytes) break;
-    bytes += b;
-    end += point.length;
+  if (end >= text.length || end === 0) return end;
+  // Then back to a grapheme boundary (an emoji sequence, a letter with its accents). Segmenting
+  // is slow, so start at the last printable ASCII character: a boundary always precedes it.
+  let from = end - 1;
+  while (from > 0) {
+    const c = text.charCodeAt(from);
+    if (c >= 0x20 && c < 0x7f) break;
+    from--;
   }
-  return end;
+  let boundary = from;
+  // The whole code point at `end` is needed to tell whether `end` is a boundary.
+  const lookahead = text.codePointAt(end)! > 0xffff ? 2 : 1;
+  for (const { index } of graphemes.segment(text.slice(from, end + lookahead))) {
+    if (from + index > end) break;
+    boundary = from + index;
+  }
+  // One grapheme larger than a whole part (a long emoji sequence): cut between code points.
+  return boundary > 0 ? boundary : end;
 }
 
 /** Moves a hard cut back so it does not fall inside `\x` or `&name;`. */

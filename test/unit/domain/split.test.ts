@@ -44,6 +44,28 @@ describe('splitMessage', () => {
     }
   });
 
+  it('cuts only at grapheme boundaries: flags, skin tones, accents, mixed with ASCII', () => {
+    const pieces = ['🇵🇱', '🇩🇪', '👍🏽', 'é', 'e\u0301', 'a', ' ', '字', '👩‍👩‍👧'];
+    let text = '';
+    for (let i = 0; i < 400; i++) text += pieces[(i * 7) % pieces.length];
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const boundaries = new Set([...segmenter.segment(text)].map((s) => s.index));
+    // Every piece fits from 19 bytes up (the family emoji is 18), so no fallback is needed.
+    for (const size of [19, 20, 23, 29, 40, 101]) {
+      const parts = splitMessage(text.replace(/ /g, ''), size);
+      let pos = 0;
+      const joined = text.replace(/ /g, '');
+      const ok = new Set([...segmenter.segment(joined)].map((s) => s.index));
+      for (const p of parts) {
+        expect(bytes(p)).toBeLessThanOrEqual(size);
+        expect(ok.has(pos)).toBe(true);
+        pos += p.length;
+      }
+      expect(parts.join('')).toBe(joined);
+    }
+    expect(boundaries.size).toBeGreaterThan(100);
+  });
+
   it('falls back to code points for one grapheme larger than a part', () => {
     const flagRun = '👍🏽'.repeat(1) + '\u200d👍🏽'.repeat(5); // a single long grapheme
     const parts = splitMessage(flagRun, 16);
