@@ -37,7 +37,7 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const target = opts.target ?? (process.env.DATABASE_URL ? 'server' : 'embedded');
   const admin = adminUrl(target);
-  const name = `livechat_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${inject('testDatabasePrefix') ?? 'livechat_test_'}${process.pid}_${randomBytes(4).toString('hex')}`;
   await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(admin, name);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolMax ?? 10 });

@@ -331,8 +331,7 @@ export class PostgresStore implements Store {
     // claimer leased it first, PostgreSQL re-checks the new row version and skips it, and
     // SKIP LOCKED passes over rows another claimer is leasing right now.
     const { rows } = await this.pool.query<OutboxRow>(
-      `UPDATE outbox SET lease_until = $1::timestamptz + $3 * interval '1 millisecond',
-         attempts = attempts + 1
+      `UPDATE outbox SET lease_until = $1::timestamptz + $3 * interval '1 millisecond'
        WHERE id IN (
          SELECT o.id FROM outbox o
          WHERE o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
@@ -354,7 +353,10 @@ export class PostgresStore implements Store {
 
   async retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void> {
     await this.pool.query(
-      'UPDATE outbox SET next_attempt_at = $2, last_error = $3, lease_until = NULL WHERE id = $1',
+      // `attempts` counts failed attempts: the worker's backoff grows with it.
+      `UPDATE outbox SET next_attempt_at = $2, last_error = $3, lease_until = NULL,
+         attempts = attempts + 1
+       WHERE id = $1`,
       [id, nextAttemptAt, text(error).slice(0, MAX_ERROR_LENGTH)],
     );
   }
