@@ -280,7 +280,7 @@ const envSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   DATA_DIR: optionalString.transform((v) => v ?? './data'),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
-  EVENT_BUS: z.enum(['postgres', 'memory']).default('postgres'),
+  EVENT_BUS: z.enum(['postgres', 'redis', 'memory']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CONFIG_FILE: optionalString,
   AGENT_DISPLAY: z.enum(['support', 'first-name']).optional(),
@@ -363,7 +363,8 @@ export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
   databaseUrl: string | null;
   dataDir: string;
   redisUrl: string | null;
-  eventBus: 'postgres' | 'memory';
+  /** `postgres` (LISTEN/NOTIFY, the default), `redis` (pub/sub, default when REDIS_URL is set), `memory` (one instance). */
+  eventBus: 'postgres' | 'redis' | 'memory';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   webex: {
     /** No bot token: the in-process sandbox plays Webex. */
@@ -497,6 +498,10 @@ export function loadConfig(
     });
   }
 
+  if (e.EVENT_BUS === 'redis' && !e.REDIS_URL) {
+    issues.push({ path: 'REDIS_URL', message: 'required with EVENT_BUS=redis' });
+  }
+
   let ai: AiConfig = { provider: 'none' };
   if (e.AI_PROVIDER === 'dialogflow') {
     if (!e.DIALOGFLOW_PROJECT_ID) issues.push({ path: 'DIALOGFLOW_PROJECT_ID', message: 'required with AI_PROVIDER=dialogflow' });
@@ -537,7 +542,7 @@ export function loadConfig(
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     redisUrl: e.REDIS_URL,
-    eventBus: e.EVENT_BUS,
+    eventBus: e.EVENT_BUS ?? (e.REDIS_URL ? 'redis' : 'postgres'),
     logLevel: e.LOG_LEVEL,
     webex: {
       sandbox,

@@ -7,8 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
-import { MemoryEventBus } from './adapters/bus/memory.js';
-import { PostgresEventBus } from './adapters/bus/postgres.js';
+import { openEventBus } from './adapters/bus/index.js';
 import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
 import { createApp, type RouteMount } from './http/app.js';
 import { listen } from './http/server.js';
@@ -102,17 +101,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
     const store: Store = new PostgresStore(database.pool);
 
-    // 2. Event bus: LISTEN/NOTIFY so that several instances on one database see each other.
+    // 2. Event bus: LISTEN/NOTIFY (or Redis pub/sub) so that instances see each other's events.
     const bus = await step('bus', async () => {
-      if (config.eventBus === 'memory') {
-        const memory = new MemoryEventBus(log);
-        closers.push({ name: 'bus', close: () => memory.close() });
-        return memory;
-      }
-      const postgres = new PostgresEventBus({ connectionString: database.url, pool: database.pool, log });
-      closers.push({ name: 'bus', close: () => postgres.close() });
-      await postgres.start();
-      return postgres;
+      const opened = await openEventBus(config, database, log);
+      closers.push({ name: 'bus', close: () => opened.close() });
+      return opened;
     });
 
     // 3. Scheduler: durable timers in the same database. Services define their jobs next.

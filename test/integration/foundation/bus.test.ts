@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../../src/adapters/bus/memory.js';
 import { EventTooLargeError } from '../../../src/adapters/bus/payload.js';
 import { PostgresEventBus } from '../../../src/adapters/bus/postgres.js';
+import { RedisEventBus } from '../../../src/adapters/bus/redis.js';
 import { createLogger } from '../../../src/logger.js';
 import type { EventBus, Json } from '../../../src/ports.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
@@ -105,6 +106,27 @@ afterAll(async () => {
 
 sharedContract('memory', async () => new MemoryEventBus(log));
 sharedContract('postgres', () => postgresBus());
+
+// Redis runs in CI (.ci/run starts it); elsewhere set REDIS_URL to include these.
+const redisUrl = process.env.REDIS_URL ?? (process.env.CI ? 'redis://127.0.0.1:6379' : undefined);
+describe.runIf(redisUrl)('redis', () => {
+  sharedContract('redis', async () => {
+    const bus = new RedisEventBus({ url: redisUrl!, log, redisChannel: `livechat_test_${process.pid}` });
+    await bus.start();
+    return bus;
+  });
+
+  it('carries events between two independent clients', async () => {
+    const channel = `livechat_test_pair_${process.pid}`;
+    const one = new RedisEventBus({ url: redisUrl!, log, redisChannel: channel });
+    const two = new RedisEventBus({ url: redisUrl!, log, redisChannel: channel });
+    await Promise.all([one.start(), two.start()]);
+    const arrived = next(two, 'chat:r');
+    await one.publish('chat:r', { seq: 3 });
+    expect(await arrived).toEqual({ seq: 3 });
+    await Promise.all([one.close(), two.close()]);
+  });
+});
 
 describe('PostgresEventBus between processes', () => {
   it('delivers an event published by another process', async () => {

@@ -148,6 +148,9 @@ describe('loadConfig', () => {
     ]);
     expect(issues({ AI_PROVIDER: 'dialogflow' })).toEqual(['DIALOGFLOW_PROJECT_ID: required with AI_PROVIDER=dialogflow']);
     expect(issues({ AI_PROVIDER: 'skynet' })[0]).toMatch(/^AI_PROVIDER: /);
+    expect(issues({ EVENT_BUS: 'redis' })).toEqual(['REDIS_URL: required with EVENT_BUS=redis']);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }, [], dir).eventBus).toBe('redis');
+    expect(loadConfig({}, [], dir).eventBus).toBe('postgres');
   });
 
   it('reads the environment', () => {
