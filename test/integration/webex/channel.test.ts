@@ -292,6 +292,11 @@ describe('mention mode (no relay token), bot webhooks registered by our client',
     expect(message.text).toBe('Hi, I am Dave. How can I help?');
     expect(message.mentionsBot).toBe(true);
     expect(message.author.email).toBe('dave@example.com');
+    const multiline = await as('dave@example.com').createMessage({
+      roomId: space,
+      markdown: `<@personId:${bot.id}|${bot.displayName}>\nYour order:\nshipped today`,
+    });
+    expect((await messages.next((m) => m.messageId === multiline.id)).text).toBe('Your order:\nshipped today');
     await channel.whenIdle();
     expect(messages.items.some((m) => m.messageId === plain.id)).toBe(false);
   });

@@ -222,7 +222,13 @@ export function createWebexChannel(options: WebexChannelOptions): WebexChannel {
         message.html ?? '',
       );
       if (label?.[1] === botId && label[2]) names.push(label[2].replace(/<[^>]+>/g, ''));
-      text = stripBotMention(text, { names, personId: botId });
+      // Only the line holding the mention is cleaned (stripBotMention also collapses whitespace),
+      // so a multi-line message keeps its line breaks.
+      const lines = text.split('\n');
+      const lower = names.map((n) => n.toLowerCase());
+      const at = Math.max(0, lines.findIndex((line) => lower.some((n) => line.toLowerCase().includes(n))));
+      lines[at] = stripBotMention(lines[at] ?? '', { names, personId: botId });
+      text = (lines[at] === '' && at === 0 ? lines.slice(1) : lines).join('\n').trim();
     }
     return {
       spaceId: message.roomId,
