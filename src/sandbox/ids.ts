@@ -38,3 +38,9 @@ export function stableToken(email: string): string {
   const h = createHash('sha256').update(`livechat-sandbox-token:${email.toLowerCase()}`).digest('hex');
   return `SBX${h.slice(0, 56)}_sandbox`;
 }
+
+/** The refresh token of a sandbox identity, for `POST /access_token` (also stable). */
+export function stableRefreshToken(email: string): string {
+  const h = createHash('sha256').update(`livechat-sandbox-refresh:${email.toLowerCase()}`).digest('hex');
+  return `SBXR${h.slice(0, 60)}_sandbox`;
+}

@@ -11,6 +11,7 @@ import { WebhookDelivery, DEFAULT_RETRY_DELAYS_MS } from './delivery.js';
 import { errorBody, newTrackingId } from './errors.js';
 import { Knobs, knobsBody, type SandboxKnobs, type KnobSnapshot } from './knobs.js';
 import { createRestRouter } from './rest.js';
+import { stableRefreshToken } from './ids.js';
 import { loadState, StateWriter } from './state.js';
 import { DEFAULT_PEOPLE, SandboxWorld, type SandboxPersonSeed } from './world.js';
 
@@ -36,6 +37,8 @@ export interface SandboxIdentity {
   displayName: string;
   type: 'bot' | 'person';
   token: string;
+  /** For `POST /access_token` (grant_type=refresh_token); returns the same, non-expiring token. */
+  refreshToken: string;
 }
 
 export interface Sandbox {
@@ -104,7 +107,14 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   if (!restored) writer?.markDirty();
 
   const identities = (): SandboxIdentity[] =>
-    state.people.map((p) => ({ id: p.id, email: p.email, displayName: p.displayName, type: p.type, token: p.token }));
+    state.people.map((p) => ({
+      id: p.id,
+      email: p.email,
+      displayName: p.displayName,
+      type: p.type,
+      token: p.token,
+      refreshToken: stableRefreshToken(p.email),
+    }));
 
   const router = express.Router();
   router.use('/webex/v1', createRestRouter({ world, knobs, apiBase: () => apiBase, log }));

@@ -70,6 +70,15 @@ const actionCreate = z
   .object({ type: str, messageId: str, inputs: z.record(z.string(), z.unknown()).default({}) })
   .passthrough();
 
+const ACCESS_TOKEN_SECONDS = 14 * 24 * 3600;
+const REFRESH_TOKEN_SECONDS = 90 * 24 * 3600;
+const refreshBody = z.object({
+  grant_type: z.literal('refresh_token'),
+  client_id: str,
+  client_secret: str,
+  refresh_token: str,
+});
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
@@ -98,7 +107,9 @@ export function createRestRouter(deps: RestDeps): express.Router {
   const r = express.Router();
 
   r.use((req, res, next) => {
-    res.setHeader('trackingid', newTrackingId());
+    // Like Webex, keep the caller's own TrackingID when it sends one.
+    const theirs = req.get('trackingid');
+    res.setHeader('trackingid', theirs && /^[\w.:-]{1,128}$/.test(theirs) ? theirs : newTrackingId());
     next();
   });
   // Knobs first: a 429 or 5xx never reaches the data.
@@ -145,6 +156,20 @@ export function createRestRouter(deps: RestDeps): express.Router {
     for (const [k, v] of Object.entries(set)) url.searchParams.set(k, v);
     res.setHeader('Link', `<${url.toString()}>; rel="next"`);
   };
+
+  // ---- OAuth refresh (integrations): sandbox tokens do not expire, so the same token comes back.
+  r.post('/access_token', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+    const body = parse(refreshBody, req.body);
+    const person = world.personByRefreshToken(body.refresh_token);
+    if (!person) throw badRequest('The refresh token provided is invalid or expired.');
+    res.json({
+      access_token: person.token,
+      expires_in: ACCESS_TOKEN_SECONDS,
+      refresh_token: body.refresh_token,
+      refresh_token_expires_in: REFRESH_TOKEN_SECONDS,
+      token_type: 'Bearer',
+    });
+  });
 
   // ---- people
   r.get('/people/me', authed((_req, res, me) => void res.json(world.personJson(me))));

@@ -1,7 +1,7 @@
 // The sandbox's Webex semantics over plain records: who may see and do what, and which events
 // each change raises. No HTTP here; `rest.ts` maps requests onto these operations.
 import { badRequest, forbidden, notFound, WebexApiError } from './errors.js';
-import { encodeId, newId, stableToken, stableUuid } from './ids.js';
+import { encodeId, newId, stableRefreshToken, stableToken, stableUuid } from './ids.js';
 import { renderMarkdown } from './mentions.js';
 import type {
   ActionRec,
@@ -98,6 +98,10 @@ export class SandboxWorld {
 
   authenticate(token: string): PersonRec | null {
     return this.state.people.find((p) => p.token === token) ?? null;
+  }
+
+  personByRefreshToken(refreshToken: string): PersonRec | null {
+    return this.state.people.find((p) => stableRefreshToken(p.email) === refreshToken) ?? null;
   }
 
   personById(id: string): PersonRec | undefined {

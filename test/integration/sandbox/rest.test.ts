@@ -81,6 +81,30 @@ describe('identities and people', () => {
   });
 });
 
+describe('tokens and tracking ids', () => {
+  it('renews an integration token with the refresh token (sandbox tokens do not expire)', async () => {
+    const relay = server.sandbox.identities().find((i) => i.email === 'relay@example.com')!;
+    const form = (refresh: string) =>
+      fetch(`${server.sandbox.apiBase}/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'cid', client_secret: 'cs', refresh_token: refresh }),
+      });
+    const ok = await form(relay.refreshToken);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ access_token: relay.token, expires_in: expect.any(Number), refresh_token: relay.refreshToken, token_type: 'Bearer' });
+    const bad = await form('nope');
+    expectWebexError({ status: bad.status, headers: bad.headers, body: await bad.json() }, 400);
+  });
+
+  it('echoes the caller\'s TrackingID', async () => {
+    const res = await fetch(`${server.sandbox.apiBase}/people/me`, {
+      headers: { authorization: `Bearer ${server.sandbox.tokenFor('alice@example.com')}`, trackingid: 'LIVECHAT_abc-123' },
+    });
+    expect(res.headers.get('trackingid')).toBe('LIVECHAT_abc-123');
+  });
+});
+
 describe('rooms and memberships', () => {
   it('creates, lists, updates, locks and deletes rooms; the creator is a member', async () => {
     const room = await alice('POST', '/rooms', { title: 'Support: Visitor 1' });
