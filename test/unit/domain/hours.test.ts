@@ -7,6 +7,8 @@ import {
   alwaysOpen,
   availability,
   closesAt,
+  formatHoliday,
+  formatSpecialDay,
   formatWeek,
   holidaysInYear,
   isOpen,
@@ -547,5 +549,15 @@ describe('validateHours (plain data from a file or the database)', () => {
     expect(validateTopicHours({ weekly: [], inheritHolidays: false }).ok).toBe(true);
     expect(validateTopicHours({ inheritHolidays: 'no' })).toEqual({ ok: false, errors: ['inheritHolidays: must be true or false'] });
     expect(validateTopicHours({ holidays: [{ kind: 'yearly', date: '12-24' }], timeZone: 'Europe/Nowhere' }).ok).toBe(false);
+  });
+});
+
+describe('formatting for cards', () => {
+  it('holidays and special days in words', () => {
+    expect(formatHoliday({ kind: 'date', date: '2026-12-24', name: 'Christmas Eve' })).toBe('2026-12-24 Christmas Eve');
+    expect(formatHoliday({ kind: 'yearly', date: '12-24' })).toBe('every 12-24');
+    expect(formatHoliday({ kind: 'country', country: 'de', region: 'by' })).toBe('public holidays: DE-BY');
+    expect(formatSpecialDay({ date: '2026-12-31', ranges: [{ start: '09:00', end: '13:00' }], name: 'New Year' })).toBe('2026-12-31 09:00-13:00 (New Year)');
+    expect(formatSpecialDay({ date: '2026-12-24', ranges: [] })).toBe('2026-12-24 closed');
   });
 });
