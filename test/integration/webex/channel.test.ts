@@ -188,9 +188,10 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
     expect(members).toEqual(expect.arrayContaining(['alice@example.com', 'bob@example.com', 'relay@example.com', botEmail()]));
     await channel.removeMember(space, 'bob@example.com');
     expect(await channel.isMember(space, 'bob@example.com')).toBe(false);
-    await expect(as('bob@example.com').createMessage({ roomId: space, markdown: 'still here?' })).rejects.toMatchObject({
-      status: expect.any(Number),
-    });
+    const refused = await as('bob@example.com')
+      .createMessage({ roomId: space, markdown: 'still here?' })
+      .then(() => 'posted', (e: { status: number }) => e.status);
+    expect([403, 404]).toContain(refused);
     await channel.removeMember(space, 'bob@example.com'); // idempotent
     await channel.addMember(space, 'alice@example.com'); // already a member: fine
     expect(await channel.findPerson('dave@example.com')).toMatchObject({ email: 'dave@example.com', displayName: 'Dave Davis' });
