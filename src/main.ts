@@ -223,6 +223,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       closers.push({ name: 'chats', close: () => chats.stop() });
     });
 
+    // Runs first at close: streams end and /healthz turns 503 while the steps above stop
+    // (the in-process sandbox still answers them); then HTTP stops accepting and drains.
+    closers.push({ name: 'http-drain', close: async () => http.beginDrain() });
+
     let closing: Promise<void> | undefined;
     return {
       url: http.url,

@@ -102,7 +102,7 @@ export function createApp(options: AppOptions): Express {
     }
   });
 
-  app.use(healthRouter(options.health));
+  app.use(healthRouter(options.health, () => options.streams.isClosing));
   for (const mount of options.routes ?? []) mount(app);
 
   app.use((req, res) => {

@@ -12,7 +12,13 @@ export interface HttpServer {
   port: number;
   /** `http://127.0.0.1:<port>`: where local clients and tests reach it. */
   url: string;
-  /** Resolves when every connection is closed (forced after `deadlineMs`). */
+  /**
+   * First step of a stop: ends open streams and marks the server as draining (`/healthz` 503,
+   * `Connection: close` on answers) while it still serves, e.g. an in-process sandbox that the
+   * parts stopping next still call.
+   */
+  beginDrain(): void;
+  /** Stops accepting, waits for in-flight requests; resolves when every connection is closed (forced after `deadlineMs`). */
   close(deadlineMs?: number): Promise<void>;
 }
 
@@ -29,11 +35,16 @@ export async function listen(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
+  const beginDrain = () => {
+    if (options.streams.isClosing) return;
+    const ended = options.streams.closeAll();
+    if (ended) options.log.info({ streams: ended }, 'ended open streams');
+  };
+
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 8_000): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
-      const ended = options.streams.closeAll();
-      if (ended) options.log.info({ streams: ended }, 'ended open streams');
+      beginDrain();
       // Requests that finish after close() leave idle keep-alive sockets behind: sweep them.
       const sweep = setInterval(() => server.closeIdleConnections(), 100);
       const force = setTimeout(() => {
@@ -50,5 +61,5 @@ export async function listen(
     return closing;
   };
 
-  return { server, port, url: `http://127.0.0.1:${port}`, close };
+  return { server, port, url: `http://127.0.0.1:${port}`, beginDrain, close };
 }

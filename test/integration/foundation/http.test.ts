@@ -151,6 +151,12 @@ describe('the HTTP app', () => {
     const reader = res.body!.getReader();
     await reader.read(); // the stream is open
     expect(streams.size).toBe(1);
+    server.beginDrain();
+    expect(streams.size).toBe(0);
+    const draining = await fetch(`${server.url}/healthz`);
+    expect(draining.status).toBe(503);
+    expect(draining.headers.get('connection')).toBe('close');
+    expect(await draining.json()).toEqual({ status: 'stopping' });
     // A deadline beyond the test timeout: only ending the stream lets close() finish.
     await server.close(120_000);
     let done = false;
