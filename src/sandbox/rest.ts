@@ -275,6 +275,9 @@ export function createRestRouter(deps: RestDeps): express.Router {
       const roomId = query(req, 'roomId');
       if (!roomId) throw badRequest('roomId is required.');
       const max = maxParam(req, 50, 1000);
+      if (query(req, 'mentionedPeople') !== undefined && max > 100) {
+        throw badRequest('max cannot exceed 100 when used with mentionedPeople.');
+      }
       const list = world.listMessages(me, {
         roomId,
         parentId: query(req, 'parentId'),

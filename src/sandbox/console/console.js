@@ -290,7 +290,8 @@
     var roomId = openRoomId;
     return Promise.all([
       api('GET', '/rooms/' + encodeURIComponent(roomId)),
-      api('GET', '/messages?roomId=' + encodeURIComponent(roomId) + '&max=200' + (room ? listParams(room) : '')),
+      // Webex caps max at 100 with mentionedPeople.
+      api('GET', '/messages?roomId=' + encodeURIComponent(roomId) + '&max=100' + (room ? listParams(room) : '')),
       api('GET', '/memberships?roomId=' + encodeURIComponent(roomId) + '&max=200'),
     ]).then(function (r) {
       if (roomId !== openRoomId) return;

@@ -269,6 +269,7 @@ describe('messages', () => {
     const plain = await alice('POST', '/messages', { roomId, text: 'not for the bot' });
     const mention = await alice('POST', '/messages', { roomId, markdown: `<@personEmail:${BOT}|Live Chat Bot> status` });
     expectWebexError(await bot('GET', `/messages?roomId=${roomId}`), 403);
+    expectWebexError(await bot('GET', `/messages?roomId=${roomId}&mentionedPeople=me&max=101`), 400);
     const listed = await bot('GET', `/messages?roomId=${roomId}&mentionedPeople=me`);
     expect(listed.body.items.map((m: any) => m.id)).toEqual([mention.body.id]);
     expectWebexError(await bot('GET', `/messages/${plain.body.id}`), 404);
