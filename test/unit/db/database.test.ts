@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -120,6 +120,24 @@ describe('openDatabase embedded', () => {
     const db = await openDatabase({ dataDir: dir, log, unsafeFast: true });
     try {
       const { rows } = await db.pool.query("SELECT value FROM settings WHERE key = 'kept'");
+      expect(rows).toEqual([{ value: 42 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('restarts the server when it dies, and the pool reconnects', async () => {
+    const db = await openDatabase({ dataDir: dir, log, unsafeFast: true });
+    try {
+      const pidFile = await readFile(join(dir, 'postgres', 'postmaster.pid'), 'utf8');
+      process.kill(Number.parseInt(pidFile, 10), 'SIGKILL');
+      let rows: unknown[] | undefined;
+      for (let i = 0; i < 200 && !rows; i++) {
+        rows = await db.pool
+          .query("SELECT value FROM settings WHERE key = 'kept'")
+          .then((r) => r.rows)
+          .catch(() => new Promise<undefined>((r) => setTimeout(r, 100)));
+      }
       expect(rows).toEqual([{ value: 42 }]);
     } finally {
       await db.close();
