@@ -267,7 +267,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
 
       it('accepts untrusted text with control characters', async () => {
-        const chat = await store.createChat(newChat(), created);
+        const input = newChat();
+        const visitor = { ...input.visitor, name: 'Ad\u0000a', fields: { note: 'x\u0000y' } };
+        const chat = await store.createChat({ ...input, visitor }, { ...created, data: { ua: 'u\u0000a' } });
+        expect(chat.visitor.name).toMatch(/^Ad.?a$/);
+        expect(await store.markProcessed('key\u0000')).toBe(true);
+        await store.setSetting('texts', { greeting: 'hi\u0000' }, 'sam@example.com');
         const { message } = await store.appendMessage({ chatId: chat.id, from: 'visitor', text: 'a\u0000b <@all> \u202e' });
         expect(message.text).toContain('<@all>');
         expect((await store.listMessages(chat.id, 0))[0]!.text).toBe(message.text);
