@@ -185,6 +185,16 @@ describe('loadConfig', () => {
   });
 });
 
+describe('config.example.json', () => {
+  it('is a valid configuration', () => {
+    const example = path.resolve(import.meta.dirname, '../../../config.example.json');
+    const config = loadConfig({}, ['--config', example], dir);
+    expect(config.topics.map((t) => t.id)).toEqual(['sales', 'support']);
+    expect(config.hours.default.timeZone).toBe('Europe/Warsaw');
+    expect(config.hours.topics.support?.inheritHolidays).toBe(false);
+  });
+});
+
 describe('parseDuration', () => {
   it('reads numbers and units', () => {
     expect(parseDuration(1500)).toBe(1500);
