@@ -56,6 +56,9 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Coalesce saves: the state is one JSON file, rewritten whole. */
+const SAVE_DELAY_MS = 250;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
@@ -100,7 +103,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const knobs = new Knobs();
   const writer = dataDir
-    ? new StateWriter(dataDir, () => state, 100, (err) => log.error({ err }, 'sandbox: could not save state'))
+    ? new StateWriter(dataDir, () => state, SAVE_DELAY_MS, (err) => log.error({ err }, 'sandbox: could not save state'))
     : null;
   const delivery = new WebhookDelivery(() => state, knobs, log, opts.deliveryRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
   const world = new SandboxWorld(state, () => writer?.markDirty(), (event) => delivery.schedule(event));

@@ -100,8 +100,17 @@ export async function loadState(dataDir: string): Promise<SandboxState | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const parsed = JSON.parse(raw) as SandboxState;
-  if (parsed.version !== 1) throw new Error(`Unknown sandbox state version in ${STATE_FILE}`);
+  const file = join(dataDir, STATE_FILE);
+  let parsed: SandboxState;
+  try {
+    parsed = JSON.parse(raw) as SandboxState;
+  } catch (err) {
+    throw new Error(`The sandbox state ${file} is not valid JSON (${(err as Error).message}); move it away to start afresh`);
+  }
+  const arrays = ['people', 'rooms', 'memberships', 'messages', 'webhooks', 'actions'] as const;
+  if (parsed?.version !== 1 || arrays.some((k) => !Array.isArray(parsed[k]))) {
+    throw new Error(`The sandbox state ${file} is not a version 1 sandbox state; move it away to start afresh`);
+  }
   return parsed;
 }
 

@@ -1,5 +1,5 @@
 // State under dataDir survives a restart, so a restarted product and its sandbox agree.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,18 @@ describe('persistence', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('refuses a damaged state file with a clear error', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'livechat-sandbox-broken-'));
+    try {
+      await writeFile(join(broken, STATE_FILE), '{"version":1,"people":');
+      await expect(startSandbox(broken)).rejects.toThrow(/not valid JSON.*move it away/);
+      await writeFile(join(broken, STATE_FILE), '{"version":7}');
+      await expect(startSandbox(broken)).rejects.toThrow(/not a version 1 sandbox state/);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
     }
   });
 });

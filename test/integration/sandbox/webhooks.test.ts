@@ -104,6 +104,21 @@ describe('webhooks', () => {
     expect(d.raw).not.toContain('very');
   });
 
+  it('honours filters: roomId, mentionedPeople=me', async () => {
+    const roomA = await groupRoom(alice, 'Filter A', ['bob@example.com']);
+    const roomB = await groupRoom(alice, 'Filter B', ['bob@example.com']);
+    await hook(alice, 'messages', 'created', { filter: `roomId=${roomA}` });
+    await hook(bob, 'messages', 'created', { filter: 'mentionedPeople=me' });
+    const inA = await alice('POST', '/messages', { roomId: roomA, text: 'a' });
+    await alice('POST', '/messages', { roomId: roomB, text: 'b' });
+    const toBob = await alice('POST', '/messages', { roomId: roomB, markdown: '<@personEmail:bob@example.com> look' });
+    await server.sandbox.deliveriesIdle();
+    const byOwner = (email: string) =>
+      receiver.deliveries.filter((d) => d.body.createdBy === server.sandbox.identities().find((i) => i.email === email)!.id).map((d) => d.body.data.id);
+    expect(byOwner('alice@example.com')).toEqual([inA.body.id]);
+    expect(byOwner('bob@example.com')).toEqual([toBob.body.id]);
+  });
+
   it('delivers a person\'s own messages to their own webhooks, as Webex does', async () => {
     const roomId = await groupRoom(alice, 'Own', []);
     await hook(alice, 'messages', 'created');
