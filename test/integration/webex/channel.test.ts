@@ -5,7 +5,7 @@ import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
 import { WebexClient } from '../../../src/adapters/channel/webex/client.js';
 import { signWebhookBody } from '../../../src/adapters/channel/webex/signature.js';
-import type { RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
+import { RefreshingToken, type RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
 import { startSandboxServer } from '../../../src/sandbox/index.js';
 import { json, startFakeServer } from '../../unit/webex/fake-server.js';
 import { collectingHandlers, eventually, startReceiver, type Receiver } from './harness.js';
@@ -238,6 +238,22 @@ describe('the client policy against the sandbox', () => {
     } finally {
       sandboxServer.sandbox.knobs.reset();
     }
+  });
+
+  it("renews a relay token through the sandbox's own POST /access_token on a 401", async () => {
+    const relay = sandboxServer.sandbox.identities().find((i) => i.email === 'relay@example.com')!;
+    const renewed = new RefreshingToken({
+      baseUrl: apiBase,
+      accessToken: 'no-longer-valid',
+      refreshToken: relay.refreshToken,
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const client = new WebexClient({ baseUrl: apiBase, token: renewed });
+    expect((await client.me()).emails).toEqual(['relay@example.com']);
+    expect(await renewed.token()).toBe(relay.token);
+    renewed.stop();
   });
 
   it('lists 120 messages with max=50 by following the Link header', async () => {
