@@ -322,7 +322,10 @@ export class App implements UiHandle {
         : h('input', { ...attrs, type: field.type === 'email' ? 'email' : field.type === 'tel' ? 'tel' : 'text' });
       const error = h('p', { class: 'lc-error', id: errId, hidden: true });
       inputs.set(field.name, { input, error, field });
-      input.addEventListener('blur', () => {
+      // Once marked invalid, a field is re-checked as the visitor types, so its message goes
+      // away before they reach the button (re-checking on blur would shift the layout under a
+      // pointer that is pressing the button, and swallow that click).
+      input.addEventListener('input', () => {
         if (input.getAttribute('aria-invalid') === 'true') check(field.name);
       });
       return h('div', { class: 'lc-field' },
@@ -542,7 +545,9 @@ export class App implements UiHandle {
       forgetChat();
       this.ctx.emit('chat:ended', { id: chat.id });
     }
-    if (this.view.kind === 'chat') this.renderFooter();
+    // The footer only changes between open and closed: re-rendering it for other states would
+    // take the focus (and a half-typed message) away from the visitor.
+    if (this.view.kind === 'chat' && state === 'closed') this.renderFooter();
   }
 
   private merge(list: ServerMessage[], announce: boolean): void {

@@ -1,0 +1,354 @@
+// The visitor widget in headless Chromium against the whole product (startApp: PostgreSQL, the
+// in-process Webex sandbox). Agents act through the sandbox's REST API with their own tokens.
+// Needs the widget build (npm run build:widget) and /usr/bin/chromium; without the browser the
+// file skips with a notice, unless REQUIRE_BROWSER=1.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserAvailable, openBrowser, type Browser } from './support/browser.js';
+import { startCutProxy, type CutProxy } from './support/cut-proxy.js';
+import { startSite, type Site } from './support/site.js';
+import {
+  agentSays,
+  eventually,
+  messagesIn,
+  roomByTitle,
+  spaceWith,
+  startProduct,
+  type Product,
+} from './support/product.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
+const ALICE = 'alice@example.com';
+const hasBrowser = browserAvailable();
+
+function widget(page: Page) {
+  const root = 'live-chat-widget';
+  return {
+    launcher: page.locator(`${root} .lc-launcher`),
+    panel: page.locator(`${root} .lc-panel`),
+    heading: page.locator(`${root} .lc-h`),
+    topic: (id: string) => page.locator(`${root} [data-topic="${id}"]`),
+    composer: page.locator(`${root} .lc-composer textarea`),
+    bubble: (from: string, text: string) => page.locator(`${root} .lc-msg-${from} .lc-bubble`, { hasText: text }),
+    bubbles: (from: string) => page.locator(`${root} .lc-msg-${from} .lc-bubble`),
+    button: (lc: string) => page.locator(`${root} [data-lc="${lc}"]`),
+    field: (name: string) => page.locator(`${root} .lc-form [name="${name}"]`),
+    submit: page.locator(`${root} .lc-form button[type="submit"]`),
+  };
+}
+
+/** What has keyboard focus, looking inside the widget's shadow root. */
+function focused(page: Page): Promise<{ inWidget: boolean; cls: string; text: string; tag: string }> {
+  return page.evaluate(() => {
+    let el = document.activeElement;
+    const inWidget = el?.tagName === 'LIVE-CHAT-WIDGET';
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return { inWidget, cls: el?.className?.toString() ?? '', text: (el?.textContent ?? '').trim(), tag: el?.tagName ?? '' };
+  });
+}
+
+const marker = (label: string) => `${label} ${Math.random().toString(36).slice(2, 8)}`;
+
+function flatStrings(lng: string): Map<string, string> {
+  const tree = JSON.parse(readFileSync(new URL(`../../locales/${lng}/widget.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const out = new Map<string, string>();
+  const walk = (o: Record<string, unknown>, p: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string') out.set(p + k, v);
+      else walk(v as Record<string, unknown>, `${p}${k}.`);
+    }
+  };
+  walk(tree, '');
+  return out;
+}
+
+/** English widget sentences that must not show in a Polish panel. */
+function englishLeftovers(text: string): string[] {
+  const en = flatStrings('en');
+  const pl = flatStrings('pl');
+  return [...en]
+    .filter(([key, value]) => pl.get(key) !== value && !value.includes('{{') && value.length > 3)
+    .map(([, value]) => value)
+    .filter((value) => text.includes(value));
+}
+
+describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
+  let product: Product;
+  let site: Site;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    site = await startSite();
+    product = await startProduct({ allowedOrigins: [site.origin] });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.close();
+    await site?.close();
+  }, 30_000);
+
+  async function open(options: Parameters<typeof openBrowser>[0] = {}): Promise<Page> {
+    await browser?.close();
+    browser = await openBrowser(options);
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    if (process.env['E2E_DEBUG']) page.on('response', (r) => console.log('response', r.status(), r.url()));
+    return page;
+  }
+
+  it('a visitor picks sales, alice answers from her Webex space, the visitor sees it', async () => {
+    const page = await open();
+    const w = widget(page);
+    await page.goto(`${product.url}/demo`);
+    expect(await w.launcher.getAttribute('aria-label')).toBe('Open chat');
+    await w.launcher.click();
+    await w.topic('sales').click();
+    const hello = marker('Hello from the visitor');
+    await w.composer.fill(hello);
+    await w.composer.press('Enter');
+    await w.bubble('visitor', hello).waitFor();
+
+    const room = await spaceWith(product, ALICE, hello);
+    expect(room.title).toContain('Sales');
+    await agentSays(product, ALICE, room.id, 'Hi, Alice here. How can I help?');
+    await w.bubble('agent', 'Hi, Alice here').waitFor();
+    // "Sending…" is gone once the server confirmed the visitor's message.
+    await page.locator('live-chat-widget .lc-msg-visitor .lc-delivery').waitFor({ state: 'detached' });
+
+    // "Talk to a person" is always there and sends the request as a visitor message.
+    await w.button('human').click();
+    await w.bubble('visitor', "I'd like to talk to a person.").waitFor();
+    await spaceWith(product, ALICE, 'talk to a person');
+  }, 60_000);
+
+  it('keeps the conversation over a reload, and a 10 s network cut loses and doubles nothing', async () => {
+    const proxy: CutProxy = await startCutProxy(new URL(product.url));
+    try {
+      const page = await open();
+      const w = widget(page);
+      await page.goto(`${proxy.url}/demo`);
+      await w.launcher.click();
+      await w.topic('sales').click();
+      const hello = marker('Reload test');
+      await w.composer.fill(hello);
+      await w.composer.press('Enter');
+      const room = await spaceWith(product, ALICE, hello);
+      await agentSays(product, ALICE, room.id, 'Before the reload');
+      await w.bubble('agent', 'Before the reload').waitFor();
+
+      await page.reload();
+      // The panel comes back open with the whole conversation (token in sessionStorage).
+      await w.bubble('agent', 'Before the reload').waitFor();
+      expect(await w.bubble('visitor', hello).count()).toBe(1);
+      expect(await w.panel.isVisible()).toBe(true);
+
+      // The network goes away for 10 s while alice sends three messages.
+      await browser!.context.setOffline(true);
+      proxy.cut();
+      const texts = ['While you were away 1', 'While you were away 2', 'While you were away 3'];
+      for (const text of texts) await agentSays(product, ALICE, room.id, text);
+      await page.locator('live-chat-widget .lc-status').waitFor({ state: 'visible' });
+      await page.waitForTimeout(10_000);
+      for (const text of texts) expect(await w.bubble('agent', text).count()).toBe(0);
+      proxy.restore();
+      await browser!.context.setOffline(false);
+
+      for (const text of texts) await w.bubble('agent', text).waitFor({ timeout: 30_000 });
+      for (const text of texts) expect(await w.bubble('agent', text).count()).toBe(1);
+      expect(await w.bubbles('agent').count()).toBe(4);
+      const seqs = await page.locator('live-chat-widget .lc-msg[data-seq]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    } finally {
+      await proxy.close();
+    }
+  }, 90_000);
+
+  it('an identified topic refuses an empty e-mail in the browser, and shows the server refusing a bad one', async () => {
+    const page = await open();
+    const w = widget(page);
+    await page.goto(`${product.url}/demo`);
+    await w.launcher.click();
+    await w.topic('support').click();
+    await w.field('name').fill('Jan Kowalski');
+    await w.submit.click();
+    const emailError = page.locator('live-chat-widget .lc-error', { hasText: 'E-mail is required.' });
+    await emailError.waitFor();
+    expect(await emailError.isVisible()).toBe(true);
+    expect(await w.field('email').getAttribute('aria-invalid')).toBe('true');
+
+    // Valid to the browser, refused by the server (consecutive dots): its 422 shows on the field.
+    await w.field('email').fill('jan..kowalski@example.com');
+    await w.submit.click();
+    await page.locator('live-chat-widget .lc-error', { hasText: 'E-mail: please check this field.' }).waitFor();
+    expect(await w.composer.count()).toBe(0);
+
+    await w.field('email').fill('jan.kowalski@example.com');
+    await w.submit.click();
+    await w.composer.waitFor();
+  }, 60_000);
+
+  it('a closed topic shows its next opening in the visitor time zone and takes an offline message to the supervisors', async () => {
+    const page = await open({ timezoneId: 'Europe/Warsaw' });
+    const w = widget(page);
+    const config = (await (await fetch(`${product.url}/api/v1/config?lang=en`)).json()) as {
+      topics: { id: string; open: boolean; nextOpening: string | null }[];
+    };
+    const billing = config.topics.find((t) => t.id === 'billing')!;
+    expect(billing.open).toBe(false);
+    const next = new Date(billing.nextOpening!);
+    const tz = { timeZone: 'Europe/Warsaw' };
+    const weekday = new Intl.DateTimeFormat('en', { weekday: 'long', ...tz }).format(next);
+    const clock = new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit', ...tz }).format(next).replace(/\s/g, ' ');
+
+    await page.goto(`${product.url}/demo`);
+    await w.launcher.click();
+    const state = (await w.topic('billing').innerText()).replace(/\s/g, ' ');
+    expect(state).toContain(`Opens ${weekday}`);
+    expect(state).toContain(clock);
+    await w.topic('billing').click();
+    const when = (await page.locator('live-chat-widget [data-lc="next-opening"]').innerText()).replace(/\s/g, ' ');
+    expect(when).toContain(weekday);
+    expect(when).toContain(clock);
+
+    const text = marker('Please call me back about invoice');
+    await w.field('name').fill('Ola Nowak');
+    await w.field('email').fill('ola@example.com');
+    await w.field('message').fill(text);
+    await w.submit.click();
+    await page.locator('live-chat-widget .lc-ok').waitFor();
+
+    const space = await roomByTitle(product, 'sam@example.com', 'Live Chat Supervisors');
+    await eventually('the offline message in the supervisors space', async () =>
+      (await messagesIn(product, 'sam@example.com', space.id)).some((m) => `${m.text ?? ''}${m.markdown ?? ''}`.includes(text)),
+    );
+  }, 60_000);
+
+  it('in Polish, keyboard only: open, pick a topic, chat, end the chat, close with Escape', async () => {
+    const page = await open({ locale: 'pl-PL' });
+    const w = widget(page);
+    await page.goto(`${product.url}/demo`);
+    await w.launcher.waitFor();
+    for (let i = 0; i < 40 && !(await focused(page)).cls.includes('lc-launcher'); i++) await page.keyboard.press('Tab');
+    expect((await focused(page)).cls).toContain('lc-launcher');
+    expect(await w.launcher.getAttribute('aria-label')).toBe('Otwórz czat');
+
+    await page.keyboard.press('Enter');
+    await w.heading.waitFor();
+    expect(await w.heading.innerText()).toBe('W czym możemy pomóc?');
+    await eventually('focus in the panel', async () => (await focused(page)).cls.includes('lc-h'));
+    expect(await w.topic('sales').innerText()).toContain('Dostępne teraz');
+    expect(englishLeftovers(await w.panel.innerText())).toEqual([]);
+
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).text).toContain('Sprzedaż');
+    await page.keyboard.press('Enter');
+    await w.composer.waitFor();
+    await eventually('focus in the composer', async () => (await focused(page)).tag === 'TEXTAREA');
+    expect(await w.composer.getAttribute('placeholder')).toBe('Napisz wiadomość…');
+
+    const hello = marker('Dzień dobry');
+    await page.keyboard.type(hello);
+    await page.keyboard.press('Enter');
+    await w.bubble('visitor', hello).waitFor();
+    const room = await spaceWith(product, ALICE, hello);
+    await agentSays(product, ALICE, room.id, 'Dzień dobry, w czym mogę pomóc?');
+    await w.bubble('agent', 'w czym mogę pomóc').waitFor();
+    const panelText = await w.panel.innerText();
+    expect(panelText).toContain('Porozmawiaj z konsultantem');
+    expect(panelText).toContain('Zakończ czat');
+    expect(panelText).toContain('Obsługa');
+    expect(englishLeftovers(panelText)).toEqual([]);
+    // New messages are announced in a polite live region.
+    expect(await page.locator('live-chat-widget [aria-live="polite"]').innerText()).toContain('w czym mogę pomóc');
+
+    // End the chat: Shift+Tab from the composer reaches "Zakończ czat".
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).text).toBe('Zakończ czat');
+    await page.keyboard.press('Enter');
+    expect((await focused(page)).text).toBe('Tak, zakończ');
+    await page.keyboard.press('Enter');
+    await page.locator('live-chat-widget .lc-ended', { hasText: 'Rozmowa została zakończona.' }).waitFor();
+    await eventually('focus on "new chat"', async () => (await focused(page)).text === 'Rozpocznij nowy czat');
+    expect(englishLeftovers(await w.panel.innerText())).toEqual([]);
+
+    await page.keyboard.press('Escape');
+    await w.panel.waitFor({ state: 'hidden' });
+    expect((await focused(page)).cls).toContain('lc-launcher');
+    expect(await w.launcher.getAttribute('aria-expanded')).toBe('false');
+  }, 60_000);
+
+  it('survives a hostile page (CSS and a strict CSP) on another origin, and talks only to the product', async () => {
+    const page = await open({ viewport: { width: 1100, height: 760 } });
+    const w = widget(page);
+    const product_ = new URL(product.url);
+    const hosts = new Set<string>();
+    const violations: string[] = [];
+    page.on('request', (req) => hosts.add(new URL(req.url()).origin));
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+    });
+    const hostileCss = [
+      'body > *:not(live-chat-widget) { display: none !important; }',
+      '* { font-family: "Courier New", monospace !important; line-height: 3 !important; letter-spacing: 4px !important; color: #f0f !important; box-sizing: content-box !important; }',
+      'div { font-size: 40px !important; padding: 30px !important; }',
+      'div, button, section, textarea { background: lime !important; border: 5px dashed red !important; }',
+      'button { width: 10px !important; border-radius: 0 !important; }',
+      'live-chat-widget { display: none !important; position: absolute !important; top: -9999px !important; opacity: 0 !important; }',
+      'body { background: #333; }',
+    ].join('\n');
+    site.pages.set('/hostile.css', { type: 'text/css', body: hostileCss });
+    site.pages.set('/', {
+      type: 'text/html; charset=utf-8',
+      headers: {
+        'Content-Security-Policy': `default-src 'self'; script-src ${product_.origin}; connect-src ${product_.origin}; style-src 'self'; img-src 'self'`,
+      },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile shop</title>
+        <link rel="stylesheet" href="/hostile.css"></head>
+        <body><div>Shop content hidden by its own CSS</div><main><p>More content</p></main>
+        <script src="${product_.origin}/widget.js" async data-color="#0a7d55" data-title="Hostile Shop"></script></body></html>`,
+    });
+    await page.goto(`${site.origin}/`);
+    await w.launcher.waitFor();
+    const bubble = await w.launcher.boundingBox();
+    expect(bubble).toMatchObject({ width: 60, height: 60 });
+    await w.launcher.click();
+    await w.topic('sales').waitFor();
+    const box = await w.panel.boundingBox();
+    expect(box!.width).toBe(370);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1100);
+    const style = await w.topic('sales').evaluate((el) => {
+      const s = getComputedStyle(el.querySelector('.lc-topic-name')!);
+      return { size: s.fontSize, family: s.fontFamily, spacing: s.letterSpacing, bg: getComputedStyle(el).backgroundColor };
+    });
+    expect(style.size).toBe('16px');
+    expect(style.family).toContain('system-ui');
+    expect(style.spacing).toBe('normal');
+    expect(style.bg).toBe('rgb(245, 247, 250)');
+    await page.screenshot({ path: new URL('widget-hostile-css.png', ARTIFACTS).pathname });
+
+    // Cross-origin (CORS allow-listed) chat start works under the page's strict CSP.
+    await w.topic('sales').click();
+    await w.composer.waitFor();
+    await w.bubbles('system').first().waitFor();
+    await page.screenshot({ path: new URL('widget-hostile-css-chat.png', ARTIFACTS).pathname });
+    expect(violations).toEqual([]);
+    expect([...hosts].sort()).toEqual([site.origin, product_.origin].sort());
+  }, 60_000);
+
+  it('is full screen on a phone', async () => {
+    const page = await open({ viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true });
+    const w = widget(page);
+    await page.goto(`${product.url}/demo`);
+    await w.launcher.click();
+    await w.topic('sales').waitFor();
+    expect(await w.panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 700 });
+    await page.screenshot({ path: new URL('widget-mobile.png', ARTIFACTS).pathname });
+    await w.button('close').click();
+    await w.panel.waitFor({ state: 'hidden' });
+    expect(await w.launcher.isVisible()).toBe(true);
+  }, 60_000);
+});
