@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   assistantEnabled,
@@ -41,6 +43,21 @@ describe('wantsHuman', () => {
     ['!!!', 'en'],
   ])('%s (%s) stays with the assistant', (text, language) => {
     expect(wantsHuman(text, language)).toBe(false);
+  });
+
+  it("matches the text the widget's \"talk to a person\" button sends, in every language", () => {
+    const locales = path.resolve(import.meta.dirname, '../../../locales');
+    const checked = readdirSync(locales).flatMap((lng) => {
+      const file = path.join(locales, lng, 'widget.json');
+      try {
+        const text = (JSON.parse(readFileSync(file, 'utf8')) as { chat?: { talkToPersonText?: string } }).chat?.talkToPersonText;
+        return text ? [[lng, text, wantsHuman(text, lng)] as const] : [];
+      } catch {
+        return [];
+      }
+    });
+    expect(checked.length).toBeGreaterThanOrEqual(5);
+    expect(checked.filter(([, , matched]) => !matched)).toEqual([]);
   });
 
   it('does not use the words of a language the visitor does not speak', () => {
