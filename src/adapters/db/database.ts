@@ -72,7 +72,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 }
 
 export function createPool(url: string, max: number, log: pino.Logger, closing = () => false): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    // Fail rather than hang: an unreachable server, a pool exhausted for 10 s, a runaway query,
+    // or a transaction left open by a bug (it would hold a chat's row lock and stall its appends).
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+  });
   // An idle client losing its server (restart, network) must not crash the process; the pool
   // drops that client and the next query opens a new one. While closing, the embedded server's
   // shutdown can still reach sockets the pool has let go: expected, so not a warning.

@@ -23,6 +23,8 @@ export async function migrate(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // Waiting for another instance's migration, or a long step, is not a runaway statement.
+    await client.query('SET LOCAL statement_timeout = 0');
     // Transaction-scoped: released by COMMIT/ROLLBACK, even if this process dies meanwhile.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`

@@ -11,7 +11,7 @@ const log = pino({ level: 'silent' });
 
 async function timeOpen(dataDir: string): Promise<{ open: number; close: number }> {
   const t0 = performance.now();
-  const db = await openDatabase({ dataDir, log });
+  const db = await openDatabase({ dataDir, log, unsafeFast: process.env.FAST === '1' });
   await db.pool.query('SELECT 1');
   const t1 = performance.now();
   await db.close();

@@ -52,8 +52,20 @@ const MAX_ERROR_LENGTH = 2000;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+export interface PostgresStoreOptions {
+  /** Closed chats deleted per statement by purgeClosedBefore. Default 500. */
+  purgeBatch?: number;
+}
+
 export class PostgresStore implements Store {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly purgeBatch: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresStoreOptions = {},
+  ) {
+    this.purgeBatch = options.purgeBatch ?? 500;
+  }
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
@@ -385,17 +397,26 @@ export class PostgresStore implements Store {
   }
 
   async purgeClosedBefore(cutoff: Date): Promise<number> {
+    // In batches, so a large backlog neither holds locks long nor meets the statement timeout.
     // Messages and events go with their chat (ON DELETE CASCADE); the outbox lane explicitly.
-    const { rows } = await this.pool.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM chats WHERE state = 'closed' AND closed_at < $1 RETURNING id
-       ), lanes AS (
-         DELETE FROM outbox WHERE chat_id IN (SELECT id FROM gone)
-       )
-       SELECT count(*)::int AS n FROM gone`,
-      [cutoff],
-    );
-    return rows[0]!.n;
+    let total = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<{ n: number }>(
+        `WITH victims AS (
+           SELECT id FROM chats WHERE state = 'closed' AND closed_at < $1
+           ORDER BY closed_at LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), gone AS (
+           DELETE FROM chats WHERE id IN (SELECT id FROM victims) RETURNING id
+         ), lanes AS (
+           DELETE FROM outbox WHERE chat_id IN (SELECT id FROM gone)
+         )
+         SELECT count(*)::int AS n FROM gone`,
+        [cutoff, this.purgeBatch],
+      );
+      const n = rows[0]!.n;
+      total += n;
+      if (n < this.purgeBatch) return total;
+    }
   }
 }
 
