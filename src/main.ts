@@ -19,6 +19,7 @@ import { availability, scheduleFor } from './domain/hours.js';
 import { createServerI18n } from './i18n.js';
 import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
 import { createWebexChannel } from './adapters/channel/webex/channel.js';
+import type { RetryPolicy } from './adapters/channel/webex/client.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
 import { createChatModule, type ChatModule } from './services/chat-module.js';
 import type { OutboxOptions } from './services/outbox.js';
@@ -43,6 +44,8 @@ export interface AppOverrides {
   widgetApi?: Pick<WidgetApiOptions, 'chatsPerMinute' | 'messagesPerMinute' | 'heartbeatMs'>;
   /** The sandbox's own state folder (default `<DATA_DIR>/sandbox`); null keeps it in memory. */
   sandboxDataDir?: string | null;
+  /** The Webex client's retry policy (tests shorten the waits). */
+  webexPolicy?: Partial<RetryPolicy>;
 }
 
 export interface RunningApp {
@@ -215,6 +218,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         webhookSecret: config.webex.webhookSecret ?? 'sandbox-webhook-secret',
         dedupe: (key) => store.markProcessed(key),
         logger: log.child({ component: 'webex' }),
+        ...(overrides.webexPolicy ? { policy: overrides.webexPolicy } : {}),
       });
       channelRef = channel;
       await channel.start(chats.handlers);
