@@ -119,13 +119,16 @@ export class StateWriter {
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
+  private delayMs: number;
 
   constructor(
     private readonly dataDir: string,
     private readonly snapshot: () => SandboxState,
-    private readonly delayMs = 100,
+    private readonly minDelayMs = 100,
     private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    this.delayMs = minDelayMs;
+  }
 
   markDirty(): void {
     this.dirty = true;
@@ -146,12 +149,15 @@ export class StateWriter {
     this.writing = this.writing.then(async () => {
       if (!this.dirty) return;
       this.dirty = false;
+      const started = performance.now();
       const body = JSON.stringify(this.snapshot());
       await mkdir(this.dataDir, { recursive: true });
       const file = join(this.dataDir, STATE_FILE);
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, body, 'utf8');
       await rename(tmp, file);
+      // A big state is rewritten whole: space the saves out so they stay a small share of the time.
+      this.delayMs = Math.min(10_000, Math.max(this.minDelayMs, Math.round((performance.now() - started) * 10)));
     });
     return this.writing;
   }

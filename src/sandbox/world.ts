@@ -51,6 +51,18 @@ const nowMs = (): number => Date.now();
 
 export class SandboxWorld {
   private lastTs = 0;
+  // Indexes over the state arrays (which stay the persisted form); kept in step on every change.
+  private readonly peopleById = new Map<string, PersonRec>();
+  private readonly peopleByToken = new Map<string, PersonRec>();
+  private readonly peopleByEmail = new Map<string, PersonRec>();
+  private readonly roomsById = new Map<string, RoomRec>();
+  private readonly messagesById = new Map<string, MessageRec>();
+  /** Per room, in insertion (seq) order. */
+  private readonly messagesByRoom = new Map<string, MessageRec[]>();
+  /** roomId → personId → membership. */
+  private readonly membersByRoom = new Map<string, Map<string, MembershipRec>>();
+  /** personId → roomIds. */
+  private readonly roomsByPerson = new Map<string, Set<string>>();
 
   constructor(
     readonly state: SandboxState,
@@ -59,6 +71,37 @@ export class SandboxWorld {
   ) {
     // Restored state: keep new timestamps after the newest stored one.
     for (const m of state.messages) this.lastTs = Math.max(this.lastTs, Date.parse(m.updated ?? m.created));
+    for (const p of state.people) this.indexPerson(p);
+    for (const r of state.rooms) this.roomsById.set(r.id, r);
+    for (const m of [...state.messages].sort((a, b) => a.seq - b.seq)) this.indexMessage(m);
+    for (const m of state.memberships) this.indexMembership(m);
+  }
+
+  private indexPerson(p: PersonRec): void {
+    this.peopleById.set(p.id, p);
+    this.peopleByToken.set(p.token, p);
+    this.peopleByEmail.set(p.email, p);
+  }
+
+  private indexMessage(m: MessageRec): void {
+    this.messagesById.set(m.id, m);
+    const list = this.messagesByRoom.get(m.roomId);
+    if (list) list.push(m);
+    else this.messagesByRoom.set(m.roomId, [m]);
+  }
+
+  private indexMembership(m: MembershipRec): void {
+    let members = this.membersByRoom.get(m.roomId);
+    if (!members) this.membersByRoom.set(m.roomId, (members = new Map()));
+    members.set(m.personId, m);
+    let rooms = this.roomsByPerson.get(m.personId);
+    if (!rooms) this.roomsByPerson.set(m.personId, (rooms = new Set()));
+    rooms.add(m.roomId);
+  }
+
+  private unindexMembership(m: MembershipRec): void {
+    this.membersByRoom.get(m.roomId)?.delete(m.personId);
+    this.roomsByPerson.get(m.personId)?.delete(m.roomId);
   }
 
   static initialState(seeds: SandboxPersonSeed[]): SandboxState {
@@ -97,7 +140,7 @@ export class SandboxWorld {
   // ---------------------------------------------------------------- people
 
   authenticate(token: string): PersonRec | null {
-    return this.state.people.find((p) => p.token === token) ?? null;
+    return this.peopleByToken.get(token) ?? null;
   }
 
   personByRefreshToken(refreshToken: string): PersonRec | null {
@@ -105,12 +148,11 @@ export class SandboxWorld {
   }
 
   personById(id: string): PersonRec | undefined {
-    return this.state.people.find((p) => p.id === id);
+    return this.peopleById.get(id);
   }
 
   personByEmail(email: string): PersonRec | undefined {
-    const e = email.toLowerCase();
-    return this.state.people.find((p) => p.email === e);
+    return this.peopleByEmail.get(email.toLowerCase());
   }
 
   /** Webex invites unknown addresses; the sandbox creates the person so the flow carries on. */
@@ -125,6 +167,7 @@ export class SandboxWorld {
       .join(' ');
     const person = makePerson(email.toLowerCase(), name || email, 'person', this.now());
     this.state.people.push(person);
+    this.indexPerson(person);
     this.changed();
     return person;
   }
@@ -167,16 +210,16 @@ export class SandboxWorld {
   // ---------------------------------------------------------------- rooms
 
   private membership(roomId: string, personId: string): MembershipRec | undefined {
-    return this.state.memberships.find((m) => m.roomId === roomId && m.personId === personId);
+    return this.membersByRoom.get(roomId)?.get(personId);
   }
 
   private membersOf(roomId: string): MembershipRec[] {
-    return this.state.memberships.filter((m) => m.roomId === roomId);
+    return [...(this.membersByRoom.get(roomId)?.values() ?? [])].sort((a, b) => cmpAsc(a.created, b.created));
   }
 
   /** The room if the caller belongs to it; Webex answers 404 for rooms you are not in. */
   roomFor(caller: PersonRec, roomId: string): RoomRec {
-    const room = this.state.rooms.find((r) => r.id === roomId);
+    const room = this.roomsById.get(roomId);
     if (!room || !this.membership(roomId, caller.id)) throw notFound('a room');
     return room;
   }
@@ -225,6 +268,7 @@ export class SandboxWorld {
       lastActivity: created,
     };
     this.state.rooms.push(room);
+    this.roomsById.set(room.id, room);
     this.raise({
       resource: 'rooms',
       event: 'created',
@@ -238,10 +282,9 @@ export class SandboxWorld {
   }
 
   listRooms(caller: PersonRec, q: { type?: string; sortBy?: string }): RoomRec[] {
-    const mine = new Set(
-      this.state.memberships.filter((m) => m.personId === caller.id).map((m) => m.roomId),
-    );
-    const rooms = this.state.rooms.filter((r) => mine.has(r.id) && (!q.type || r.type === q.type));
+    const rooms = [...(this.roomsByPerson.get(caller.id) ?? [])]
+      .map((id) => this.roomsById.get(id))
+      .filter((r): r is RoomRec => !!r && (!q.type || r.type === q.type));
     const sortBy = q.sortBy ?? 'created';
     if (sortBy === 'id') rooms.sort((a, b) => (a.id < b.id ? -1 : 1));
     else if (sortBy === 'lastactivity') rooms.sort((a, b) => cmpDesc(a.lastActivity, b.lastActivity));
@@ -295,6 +338,11 @@ export class SandboxWorld {
     s.rooms = s.rooms.filter((r) => r.id !== room.id);
     s.memberships = s.memberships.filter((m) => m.roomId !== room.id);
     s.messages = s.messages.filter((m) => m.roomId !== room.id);
+    this.roomsById.delete(room.id);
+    for (const m of members) this.unindexMembership(m);
+    this.membersByRoom.delete(room.id);
+    for (const m of this.messagesByRoom.get(room.id) ?? []) this.messagesById.delete(m.id);
+    this.messagesByRoom.delete(room.id);
     s.actions = s.actions.filter((a) => a.roomId !== room.id);
     this.changed();
   }
@@ -303,7 +351,7 @@ export class SandboxWorld {
 
   membershipJson(m: MembershipRec, room?: RoomRec): Json {
     const p = this.personById(m.personId);
-    const r = room ?? this.state.rooms.find((x) => x.id === m.roomId);
+    const r = room ?? this.roomsById.get(m.roomId);
     return {
       id: m.id,
       roomId: m.roomId,
@@ -338,6 +386,7 @@ export class SandboxWorld {
       created: this.now(),
     };
     this.state.memberships.push(m);
+    this.indexMembership(m);
     this.raise({
       resource: 'memberships',
       event: 'created',
@@ -385,11 +434,12 @@ export class SandboxWorld {
       return this.membersOf(q.roomId).filter((m) => !personId || m.personId === personId);
     }
     // Without a room: the caller's own memberships, or another person's in rooms the caller shares.
-    const mine = new Set(
-      this.state.memberships.filter((m) => m.personId === caller.id).map((m) => m.roomId),
-    );
+    const mine = this.roomsByPerson.get(caller.id) ?? new Set<string>();
     const who = personId ?? caller.id;
-    return this.state.memberships.filter((m) => m.personId === who && mine.has(m.roomId));
+    return [...(this.roomsByPerson.get(who) ?? [])]
+      .filter((roomId) => mine.has(roomId))
+      .map((roomId) => this.membership(roomId, who)!)
+      .sort((a, b) => cmpAsc(a.created, b.created));
   }
 
   membershipFor(caller: PersonRec, id: string): MembershipRec {
@@ -425,6 +475,7 @@ export class SandboxWorld {
     }
     const audience = this.membersOf(room.id).map((x) => x.personId);
     this.state.memberships = this.state.memberships.filter((x) => x.id !== m.id);
+    this.unindexMembership(m);
     this.raise({
       resource: 'memberships',
       event: 'deleted',
@@ -445,15 +496,15 @@ export class SandboxWorld {
   }
 
   messageFor(caller: PersonRec, id: string): MessageRec {
-    const msg = this.state.messages.find((m) => m.id === id);
+    const msg = this.messagesById.get(id);
     if (!msg) throw notFound('a message');
-    const room = this.state.rooms.find((r) => r.id === msg.roomId);
+    const room = this.roomsById.get(msg.roomId);
     if (!room || !this.canSeeMessage(caller, msg, room)) throw notFound('a message');
     return msg;
   }
 
   messageJson(msg: MessageRec): Json {
-    const room = this.state.rooms.find((r) => r.id === msg.roomId);
+    const room = this.roomsById.get(msg.roomId);
     const author = this.personById(msg.personId);
     return dropUndefined({
       id: msg.id,
@@ -509,11 +560,9 @@ export class SandboxWorld {
   }
 
   private directRoom(a: PersonRec, b: PersonRec): RoomRec {
-    const existing = this.state.rooms.find((r) => {
-      if (r.type !== 'direct') return false;
-      const ids = this.membersOf(r.id).map((m) => m.personId);
-      return ids.length === 2 && ids.includes(a.id) && ids.includes(b.id);
-    });
+    const existing = [...(this.roomsByPerson.get(a.id) ?? [])]
+      .map((id) => this.roomsById.get(id))
+      .find((r) => r?.type === 'direct' && !!this.membership(r.id, b.id));
     if (existing) return existing;
     const created = this.now();
     const room: RoomRec = {
@@ -526,6 +575,7 @@ export class SandboxWorld {
       lastActivity: created,
     };
     this.state.rooms.push(room);
+    this.roomsById.set(room.id, room);
     this.raise({
       resource: 'rooms',
       event: 'created',
@@ -594,7 +644,7 @@ export class SandboxWorld {
       room = this.directRoom(caller, to);
     }
     if (input.parentId) {
-      const parent = this.state.messages.find((m) => m.id === input.parentId);
+      const parent = this.messagesById.get(input.parentId);
       if (!parent || parent.roomId !== room.id) throw badRequest('The parent message is not in this room.');
       if (parent.parentId) throw badRequest('Replies cannot be threaded: reply to the thread\'s first message.');
     }
@@ -619,6 +669,7 @@ export class SandboxWorld {
     if (input.attachments?.length) msg.attachments = input.attachments;
     if (msg.text === undefined) delete msg.text;
     this.state.messages.push(msg);
+    this.indexMessage(msg);
     room.lastActivity = msg.created;
     this.raise({
       resource: 'messages',
@@ -665,6 +716,9 @@ export class SandboxWorld {
     }
     const audience = this.messageAudience(msg, room);
     this.state.messages = this.state.messages.filter((m) => m.id !== msg.id);
+    this.messagesById.delete(msg.id);
+    const inRoom = this.messagesByRoom.get(msg.roomId);
+    if (inRoom) inRoom.splice(inRoom.indexOf(msg), 1);
     this.raise({
       resource: 'messages',
       event: 'deleted',
@@ -699,16 +753,15 @@ export class SandboxWorld {
     }
     let beforeSeq = Infinity;
     if (q.beforeMessage) {
-      const anchor = this.state.messages.find((m) => m.id === q.beforeMessage && m.roomId === room.id);
-      if (!anchor) throw badRequest('beforeMessage is not a message of this room.');
+      const anchor = this.messagesById.get(q.beforeMessage);
+      if (!anchor || anchor.roomId !== room.id) throw badRequest('beforeMessage is not a message of this room.');
       beforeSeq = anchor.seq;
     }
     const beforeTime = q.before ? Date.parse(q.before) : Infinity;
     if (Number.isNaN(beforeTime)) throw badRequest('before must be an ISO 8601 date and time.');
-    return this.state.messages
+    return (this.messagesByRoom.get(room.id) ?? [])
       .filter(
         (m) =>
-          m.roomId === room.id &&
           m.seq < beforeSeq &&
           Date.parse(m.created) < beforeTime &&
           (!q.parentId || m.parentId === q.parentId) &&
@@ -809,9 +862,9 @@ export class SandboxWorld {
     input: { type: string; messageId: string; inputs: Record<string, unknown> },
   ): ActionRec {
     if (input.type !== 'submit') throw badRequest('type must be "submit".');
-    const msg = this.state.messages.find((m) => m.id === input.messageId);
+    const msg = this.messagesById.get(input.messageId);
     if (!msg) throw notFound('a message');
-    const room = this.state.rooms.find((r) => r.id === msg.roomId);
+    const room = this.roomsById.get(msg.roomId);
     if (!room || !this.membership(room.id, caller.id)) throw notFound('a message');
     if (!msg.attachments?.some((a) => a.contentType === CARD_CONTENT_TYPE)) {
       throw badRequest('The message has no card to submit.');
@@ -841,7 +894,7 @@ export class SandboxWorld {
   actionFor(caller: PersonRec, id: string): ActionRec {
     const a = this.state.actions.find((x) => x.id === id);
     if (!a) throw notFound('an attachment action');
-    const msg = this.state.messages.find((m) => m.id === a.messageId);
+    const msg = this.messagesById.get(a.messageId);
     if (a.personId !== caller.id && msg?.personId !== caller.id) throw notFound('an attachment action');
     return a;
   }
@@ -912,6 +965,10 @@ function makePerson(email: string, displayName: string, type: 'person' | 'bot', 
 function decodeUuid(id: string): string {
   const decoded = Buffer.from(id, 'base64').toString('utf8');
   return decoded.slice(decoded.lastIndexOf('/') + 1);
+}
+
+function cmpAsc(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function cmpDesc(a: string, b: string): number {
