@@ -52,6 +52,7 @@ const FAST: AppOverrides = {
   scheduler: { processEvery: 100, lockLifetime: 5_000, drainTimeout: 1_000 },
   widgetApi: { chatsPerMinute: 1_000, messagesPerMinute: 1_000, heartbeatMs: 1_000 },
   httpDrainMs: 500,
+  webexPolicy: { baseDelayMs: 20, maxDelayMs: 200, maxRetries: 2, timeoutMs: 5_000 },
 };
 
 export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
@@ -59,6 +60,9 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chats-test-'));
   const configFile = path.join(dataDir, 'livechat.config.json');
   writeFileSync(configFile, JSON.stringify(TEST_CONFIG));
+  // The bot framework's Webex SDK reads its API base once per process: a restarted instance
+  // keeps the port (as a restarted server would), so the in-process sandbox's URL stays.
+  let port = 0;
   const boot = async (extra: Record<string, string>) => {
     const config = loadConfig(
       {
@@ -73,12 +77,15 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
       [],
       dataDir,
     );
-    return startApp(config, {
+    const app = await startApp(config, {
       ...FAST,
+      port,
       log,
       database: { pool: db.pool, url: db.url, embedded: false, close: async () => {} },
       sandboxDataDir: path.join(dataDir, 'sandbox'),
     });
+    port = app.port;
+    return app;
   };
   const apps: RunningApp[] = [];
   const first = await boot({});
