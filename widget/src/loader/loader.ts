@@ -166,6 +166,11 @@ function boot(script: HTMLScriptElement): void {
   }
 
   button.addEventListener('click', () => (isOpen ? close(true) : open()));
+  // A pointer over the bubble or the keyboard on it usually means a click is coming: start
+  // fetching the UI now so the panel opens sooner.
+  const warm = () => void loadUi().catch(() => undefined);
+  button.addEventListener('pointerenter', warm, { once: true });
+  button.addEventListener('focus', warm, { once: true });
 
   const api: LiveChatApi = {
     open,

@@ -1,0 +1,168 @@
+// The widget's server side over real HTTP in the product's Express app: the built files with
+// their caching and cross-origin headers (and a clear 503 without a build), and the offline
+// form's route (validation, unknown topic, storage, escaping, delivery).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/http/app.js';
+import { offlineRouter, offlineNotice } from '../../../src/http/offline.js';
+import { listen, type HttpServer } from '../../../src/http/server.js';
+import { StreamRegistry } from '../../../src/http/streams.js';
+import { widgetAssetsRouter, widgetBuildProblem } from '../../../src/http/widget-assets.js';
+import { createLogger } from '../../../src/logger.js';
+import type { AgentChannel, NewOfflineMessage, OfflineMessage, Store } from '../../../src/ports.js';
+import type { Topic } from '../../../src/domain/types.js';
+
+const log = createLogger({ level: 'silent' });
+const dist = mkdtempSync(join(tmpdir(), 'livechat-widget-dist-'));
+const missing = mkdtempSync(join(tmpdir(), 'livechat-widget-none-'));
+mkdirSync(join(dist, 'widget', 'assets'), { recursive: true });
+mkdirSync(join(dist, 'demo'), { recursive: true });
+writeFileSync(join(dist, 'widget.js'), '(function(){})();');
+writeFileSync(join(dist, 'widget', 'assets', 'ui-abc123.js'), 'export function mount(){}');
+writeFileSync(join(dist, 'demo.html'), '<!doctype html><title>demo</title>');
+writeFileSync(join(dist, 'demo', 'demo.css'), 'body{}');
+
+const sales: Topic = {
+  id: 'sales', names: { en: 'Sales', pl: 'Sprzedaż' }, mode: 'group', agents: [], assistant: null,
+  addAgentsAt: 'start', fields: [], position: 0,
+};
+const saved: NewOfflineMessage[] = [];
+const enqueued: string[] = [];
+const posted: { space: string; markdown: string }[] = [];
+let postFails = false;
+const store = {
+  getTopic: async (id: string) => (id === 'sales' ? sales : null),
+  saveOfflineMessage: async (m: NewOfflineMessage): Promise<OfflineMessage> => {
+    saved.push(m);
+    return { ...m, at: m.at ?? new Date(), id: saved.length };
+  },
+} as unknown as Store;
+const storeWithout = { getTopic: store.getTopic } as unknown as Store;
+const channel = {
+  postAsBot: async (space: string, markdown: string) => {
+    if (postFails) throw new Error('webex down');
+    posted.push({ space, markdown });
+    return ['m1'];
+  },
+} as unknown as AgentChannel;
+
+let server: HttpServer;
+let base: string;
+
+beforeAll(async () => {
+  const app = createApp({
+    log,
+    streams: new StreamRegistry(),
+    health: async () => {},
+    routes: [
+      (a) => a.use(widgetAssetsRouter({ distDir: dist })),
+      (a) => a.use('/none', widgetAssetsRouter({ distDir: missing })),
+      (a) => a.use(offlineRouter({ store, channel, supervisorsSpace: async () => 'space-sup', log, enqueue: async (md) => void enqueued.push(md) })),
+      (a) => a.use('/direct', offlineRouter({ store: storeWithout, channel, supervisorsSpace: async () => 'space-sup', log, rateLimit: { windowMs: 60_000, limit: 3 } })),
+    ],
+  });
+  server = await listen(app, { port: 0, host: '127.0.0.1', streams: new StreamRegistry(), log });
+  base = server.url;
+});
+
+afterAll(async () => {
+  await server?.close(1000);
+  rmSync(dist, { recursive: true, force: true });
+  rmSync(missing, { recursive: true, force: true });
+});
+
+describe('widget assets', () => {
+  it('serves the loader with a short cache, readable from any site', async () => {
+    const res = await fetch(`${base}/widget.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/javascript');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+  });
+
+  it('serves hashed UI chunks as immutable for a year, and 404s unknown ones', async () => {
+    const res = await fetch(`${base}/widget/assets/ui-abc123.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('max-age=31536000');
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const gone = await fetch(`${base}/widget/assets/ui-old.js`);
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('serves the demo page under a strict CSP, and its stylesheet', async () => {
+    const res = await fetch(`${base}/demo`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>demo</title>');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect((await fetch(`${base}/demo/demo.css`)).status).toBe(200);
+  });
+
+  it('says clearly that the build is missing', async () => {
+    expect(widgetBuildProblem(missing)).toContain('npm run build:widget');
+    expect(widgetBuildProblem(dist)).toBeNull();
+    for (const path of ['/none/widget.js', '/none/demo', '/none/widget/assets/ui-abc123.js']) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).toBe(503);
+      expect(await res.text(), path).toContain('npm run build:widget');
+    }
+  });
+});
+
+describe('POST /api/v1/offline', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const good = { topic: 'sales', name: 'Ola', email: 'ola@example.com', message: 'Call me <@all> [x](http://evil)', language: 'pl', page: 'https://shop.example/p' };
+
+  it('stores the message and queues the notice for the supervisors', async () => {
+    const res = await post('/api/v1/offline', good);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ ok: true, id: 1 });
+    expect(saved.at(-1)).toMatchObject({ topicId: 'sales', name: 'Ola', email: 'ola@example.com', language: 'pl', page: 'https://shop.example/p' });
+    expect(saved.at(-1)!.ip).toBeTruthy();
+    const notice = enqueued.at(-1)!;
+    expect(notice).toContain('Sprzedaż');
+    // Visitor text is inert in Webex: no mention, no link.
+    expect(notice).not.toContain('<@all>');
+    expect(notice).not.toContain('](http');
+  });
+
+  it('answers 422 naming the bad fields, 404 for an unknown topic', async () => {
+    const bad = await post('/api/v1/offline', { ...good, email: 'nope', message: '   ' });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { fields: string[] };
+    expect(body.fields.sort()).toEqual(['email', 'message']);
+    const extra = await post('/api/v1/offline', { ...good, admin: true });
+    expect(extra.status).toBe(422);
+    const unknown = await post('/api/v1/offline', { ...good, topic: 'nope' });
+    expect(unknown.status).toBe(404);
+    const long = await post('/api/v1/offline', { ...good, message: 'x'.repeat(4001) });
+    expect(long.status).toBe(422);
+  });
+
+  it('without the outbox posts at once; 503 when that fails and nothing was stored; rate-limited', async () => {
+    const ok = await post('/direct/api/v1/offline', good);
+    expect(ok.status).toBe(202);
+    expect(posted.at(-1)).toMatchObject({ space: 'space-sup' });
+    postFails = true;
+    const down = await post('/direct/api/v1/offline', good);
+    expect(down.status).toBe(503);
+    postFails = false;
+    await post('/direct/api/v1/offline', good);
+    const limited = await post('/direct/api/v1/offline', good);
+    expect(limited.status).toBe(429);
+  });
+
+  it('offlineNotice escapes every visitor value', () => {
+    const md = offlineNotice({ ...good, name: '**Boss**', email: 'a_b@example.com' }, 'Sales');
+    expect(md).toContain('\\*\\*Boss\\*\\*');
+    expect(md).not.toContain('<@all>');
+  });
+});
