@@ -194,14 +194,24 @@ export class DialogflowAssistant implements Assistant {
   }
 
   private async detect(ctx: AssistantContext, queryInput: Record<string, unknown>) {
-    // Our service has its own deadline and hands off on failure: no retries behind its back.
-    const [response] = await this.client
+    // Our own deadline: the REST transport does not stop on the client's `timeout` option.
+    // No retries behind the service's back either: it hands off on failure.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AssistantTimeoutError('Dialogflow did not answer in time')), this.settings.timeoutMs);
+    });
+    const call = this.client
       .detectIntent({ session: this.sessionPath(ctx.chatId), queryInput }, { timeout: this.settings.timeoutMs, retry: null })
       .catch((error: unknown) => {
         // gRPC status 4, DEADLINE_EXCEEDED, also in REST mode.
         throw (error as { code?: unknown })?.code === 4 ? new AssistantTimeoutError('Dialogflow did not answer in time') : error;
       });
-    return response.queryResult ?? {};
+    try {
+      const [response] = await Promise.race([call, deadline]);
+      return response.queryResult ?? {};
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async greet(ctx: AssistantContext): Promise<AssistantReply> {

@@ -219,6 +219,16 @@ describe('Dialogflow settings', () => {
     scope.done();
   });
 
+  it('reports its own deadline as a timeout', async () => {
+    const slow = await createAssistant({ provider: 'dialogflow', projectId: PROJECT, credentials: key, handoffIntents: [], timeoutMs: 150 }, silentLog);
+    nock(API).post(sessionPath('chat-slow')).query(true).delay(1_500).reply(200, { queryResult: {} });
+    const t = transcript('chat-slow');
+    const slowService = createAssistantService({ assistant: slow, store: t, texts: await createAssistantTexts(), log: silentLog, turnLimit: 5, timeoutMs: 10_000 });
+    const outcome = await slowService.onVisitorMessage(botChat('chat-slow', 'es'), '¿Cuánto cuesta?');
+    expect(outcome.handoff?.reason).toBe('timeout');
+    expect(outcome.messages.map((m) => m.text)).toEqual(['Lo siento, ahora no puedo responder. Le pongo en contacto con una persona que le ayudará.']);
+  });
+
   it('rejects unusable credentials with a clear message', () => {
     expect(() => parseCredentials('{not json')).toThrow(/not valid JSON/);
     expect(() => parseCredentials('{"client_email":"a@b.c"}')).toThrow(/client_email and private_key/);
