@@ -334,6 +334,14 @@ export class Agent {
     return [...json.items].reverse();
   }
 
+  /** Like messages(), but an empty list while the agent is not (yet) a member. */
+  async messagesIfMember(roomId: string): Promise<WebexMessage[]> {
+    const { status, json } = await this.call<{ items: WebexMessage[] }>('GET', `/messages?roomId=${encodeURIComponent(roomId)}&max=1000`);
+    if (status === 404 || status === 403) return [];
+    if (status !== 200) throw new Error(`${this.email} cannot read ${roomId}: ${status}`);
+    return [...json.items].reverse();
+  }
+
   async submit(messageId: string, inputs: Record<string, unknown>): Promise<number> {
     const { status } = await this.call('POST', '/attachment/actions', { type: 'submit', messageId, inputs });
     return status;
@@ -354,7 +362,7 @@ export async function spaceOf(app: RunningApp, chatId: string): Promise<string> 
 /** The newest control card (the one with a Claim or Close action) in the room. */
 export async function latestCard(agent: Agent, roomId: string, withClaim = false): Promise<WebexMessage> {
   return eventually(async () => {
-    const cards = (await agent.messages(roomId)).filter((m) =>
+    const cards = (await agent.messagesIfMember(roomId)).filter((m) =>
       m.attachments?.some((a) =>
         a.content.actions?.some((act) => (withClaim ? act.title === 'Claim' : act.title === 'Close')),
       ),
@@ -365,5 +373,5 @@ export async function latestCard(agent: Agent, roomId: string, withClaim = false
 
 /** Waits for a line in the room whose text matches. */
 export async function waitForText(agent: Agent, roomId: string, pattern: RegExp): Promise<WebexMessage> {
-  return eventually(async () => (await agent.messages(roomId)).find((m) => pattern.test(m.markdown ?? m.text ?? '')));
+  return eventually(async () => (await agent.messagesIfMember(roomId)).find((m) => pattern.test(m.markdown ?? m.text ?? '')));
 }
