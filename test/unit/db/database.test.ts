@@ -1,6 +1,8 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, redact } from '../../../src/adapters/db/database.js';
@@ -121,6 +123,29 @@ describe('openDatabase embedded', () => {
     try {
       const { rows } = await db.pool.query("SELECT value FROM settings WHERE key = 'kept'");
       expect(rows).toEqual([{ value: 42 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('starts after the previous process was killed and left its server running', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/open-and-wait.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+    });
+    const orphan = Number.parseInt(await readFile(join(dir, 'postgres', 'postmaster.pid'), 'utf8'), 10);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const db = await openDatabase({ dataDir: dir, log, unsafeFast: true });
+    try {
+      const { rows } = await db.pool.query("SELECT value FROM settings WHERE key IN ('kept', 'orphan') ORDER BY key");
+      expect(rows).toEqual([{ value: 42 }, { value: true }]);
+      // Gone, or a zombie waiting for its new parent to reap it.
+      const state = await readFile(`/proc/${orphan}/stat`, 'utf8').then((st) => st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3), () => 'gone');
+      expect(['gone', 'Z']).toContain(state);
     } finally {
       await db.close();
     }
