@@ -25,6 +25,10 @@ import { createChatModule, type ChatModule } from './services/chat-module.js';
 import type { OutboxOptions } from './services/outbox.js';
 import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { createAssistant } from './adapters/ai/index.js';
+import { createAssistantTexts } from './adapters/ai/texts.js';
+import { createAssistantService } from './services/assistant.js';
+import { BotPhase } from './services/bot-phase.js';
 
 /** Replacements and extras for tests and benchmarks; production passes none. */
 export interface AppOverrides {
@@ -119,6 +123,19 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     // 4. Services: each adds its jobs (scheduler.define) and its routes (routes.push) here.
     // 4a. Chats: topics seeded from the config into an empty database; the chat services
     //     (their timers defined now; their channel attached once HTTP is up, step 7).
+    // The assistant (AI_PROVIDER): answers chats in state `bot` through the chat hooks.
+    const botPhase = await step('assistant', async () => {
+      const assistant = await createAssistant(config.ai, log);
+      const service = createAssistantService({
+        assistant,
+        store,
+        texts: await createAssistantTexts({ defaultLanguage: config.defaultLanguage, overrides: config.texts }),
+        log,
+        turnLimit: config.ai.provider === 'none' ? 0 : config.ai.maxTurns,
+      });
+      return new BotPhase({ assistant: service, log });
+    });
+
     const chats = await step('chats', async () => {
       if ((await store.listTopics()).length === 0) {
         for (const topic of config.topics) await store.saveTopic(topic, 'config');
@@ -141,7 +158,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
           supervisors: config.supervisors,
         },
         ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
+        chatHooks: botPhase.hooks,
       });
+      botPhase.attach(module);
       routes.push(
         widgetApi({
           chats: module.chats,
@@ -225,6 +244,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       closers.push({ name: 'channel', close: () => channel.stop() });
       await chats.start(channel);
       closers.push({ name: 'chats', close: () => chats.stop() });
+      // Closed before the chats (closers run in reverse): running bot turns finish first.
+      closers.push({ name: 'assistant', close: () => botPhase.stop() });
     });
 
     // Runs first at close: streams end and /healthz turns 503 while the steps above stop
