@@ -79,6 +79,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     }
     log.debug({ pg: text }, 'postgres output');
   };
+  const hint = () =>
+    asRoot && tail.some((line) => /permission denied/i.test(line))
+      ? `\nRun as root, PostgreSQL runs as the "postgres" user: it must be able to enter ${dir} ` +
+        '(every parent directory searchable), or set DATA_DIR elsewhere.'
+      : '';
   const baseOptions = {
     user: USER,
     authMethod: 'scram-sha-256' as const,
@@ -104,7 +109,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await init.initialise();
     } catch (err) {
       throw new Error(
-        `Embedded PostgreSQL could not initialise ${dir}: ${errorText(err)}\n${tail.join('\n')}`,
+        `Embedded PostgreSQL could not initialise ${dir}: ${errorText(err)}\n${tail.join('\n')}${hint()}`,
       );
     }
     await writeFile(join(staging, PASSWORD_FILE), password, { mode: 0o600 });
@@ -138,7 +143,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       return server;
     } catch (err) {
       await stopIfRunning(server);
-      throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${errorText(err)}\n${tail.join('\n')}`);
+      throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${errorText(err)}\n${tail.join('\n')}${hint()}`);
     }
   };
 
