@@ -105,6 +105,12 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     await page.goto(`${product.url}/demo`);
     expect(await w.launcher.getAttribute('aria-label')).toBe('Open chat');
     await w.launcher.click();
+    // The language can be switched in the panel: widget strings and the server's topic names.
+    await page.locator('live-chat-widget .lc-lang').selectOption('de');
+    await w.heading.filter({ hasText: 'Wobei können wir helfen?' }).waitFor();
+    await w.topic('sales').filter({ hasText: 'Vertrieb' }).waitFor();
+    await page.locator('live-chat-widget .lc-lang').selectOption('en');
+    await w.topic('sales').filter({ hasText: 'Sales' }).waitFor();
     await w.topic('sales').click();
     const hello = marker('Hello from the visitor');
     await w.composer.fill(hello);
@@ -171,9 +177,21 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     const page = await open();
     const w = widget(page);
     await page.goto(`${product.url}/demo`);
-    await w.launcher.click();
+    await w.launcher.waitFor();
+    // The page's JS API: the site knows the visitor's name, and opens the chat itself.
+    const events = await page.evaluate(() => {
+      const api = (window as unknown as { LiveChat: { setUser(u: object): void; open(): void; on(e: string, f: () => void): void } }).LiveChat;
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      api.on('open', () => seen.push('open'));
+      api.setUser({ name: 'Jan Kowalski' });
+      api.open();
+      return seen;
+    });
+    expect(events).toEqual([]);
     await w.topic('support').click();
-    await w.field('name').fill('Jan Kowalski');
+    expect(await w.field('name').inputValue()).toBe('Jan Kowalski');
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['open']);
     await w.submit.click();
     const emailError = page.locator('live-chat-widget .lc-error', { hasText: 'E-mail is required.' });
     await emailError.waitFor();
@@ -262,6 +280,7 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     expect(panelText).toContain('Zakończ czat');
     expect(panelText).toContain('Obsługa');
     expect(englishLeftovers(panelText)).toEqual([]);
+    await page.screenshot({ path: new URL('widget-polish-chat.png', ARTIFACTS).pathname });
     // New messages are announced in a polite live region.
     expect(await page.locator('live-chat-widget [aria-live="polite"]').innerText()).toContain('w czym mogę pomóc');
 
@@ -339,12 +358,13 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     expect([...hosts].sort()).toEqual([site.origin, product_.origin].sort());
   }, 60_000);
 
-  it('is full screen on a phone', async () => {
-    const page = await open({ viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true });
+  it('is full screen on a phone, and without motion when the visitor asks for less', async () => {
+    const page = await open({ viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true, reducedMotion: 'reduce' });
     const w = widget(page);
     await page.goto(`${product.url}/demo`);
     await w.launcher.click();
     await w.topic('sales').waitFor();
+    expect(await w.panel.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
     expect(await w.panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 700 });
     await page.screenshot({ path: new URL('widget-mobile.png', ARTIFACTS).pathname });
     await w.button('close').click();
