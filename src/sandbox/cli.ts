@@ -14,6 +14,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const dataDir = process.env.SANDBOX_MEMORY === '1' ? null : join(process.env.DATA_DIR ?? './data', 'sandbox');
 
+if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+  log.warn({ host }, 'the sandbox lists every identity\'s token at /sandbox/identities: expose it only on a trusted network');
+}
 const server = await startSandboxServer({ port, host, dataDir, log });
 log.info({ url: server.url, dataDir }, 'Webex sandbox running (not Webex)');
 console.log(`Webex sandbox (not Webex)

@@ -47,10 +47,14 @@ const messageCreate = z
 const messageEdit = z
   .object({ roomId: str, text: z.string().optional(), markdown: z.string().optional() })
   .passthrough();
+const targetUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'targetUrl must be an http(s) URL');
 const webhookCreate = z
   .object({
     name: str.max(256),
-    targetUrl: z.string().url(),
+    targetUrl,
     resource: str,
     event: str,
     filter: z.string().optional(),
@@ -61,7 +65,7 @@ const webhookCreate = z
 const webhookUpdate = z
   .object({
     name: str.max(256),
-    targetUrl: z.string().url(),
+    targetUrl,
     secret: z.string().min(1).max(512).optional(),
     status: z.enum(['active', 'inactive']).optional(),
   })

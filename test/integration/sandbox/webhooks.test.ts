@@ -65,6 +65,8 @@ describe('webhooks', () => {
     expect((await alice('DELETE', `/webhooks/${w.id}`)).status).toBe(204);
     expect((await alice('GET', `/webhooks/${w.id}`)).status).toBe(404);
     expect((await alice('POST', '/webhooks', { name: 'x', targetUrl: receiver.url, resource: 'messages', event: 'created', filter: 'color=red' })).status).toBe(400);
+    expect((await alice('POST', '/webhooks', { name: 'x', targetUrl: 'ftp://127.0.0.1/x', resource: 'messages', event: 'created' })).status).toBe(400);
+    expect((await alice('POST', '/webhooks', { name: 'x', targetUrl: receiver.url, resource: 'calls', event: 'created' })).status).toBe(400);
   });
 
   it('delivers a signed envelope with ids and metadata but never the message text', async () => {
