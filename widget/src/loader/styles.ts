@@ -15,7 +15,8 @@ export const LAUNCHER_CSS = `
   box-shadow: 0 6px 20px rgba(16, 24, 40, .28); transition: transform .15s ease;
 }
 .lc-launcher:hover { transform: scale(1.06); }
-.lc-launcher:focus-visible { outline: 3px solid #ffbf47; outline-offset: 3px; }
+/* Two rings, dark and light, so the focus shows on any page background. */
+.lc-launcher:focus-visible { outline: 3px solid #1d232b; outline-offset: 3px; box-shadow: 0 0 0 3px #fff, 0 6px 20px rgba(16, 24, 40, .28); }
 .lc-launcher svg { width: 28px; height: 28px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 .lc-launcher[aria-busy="true"] svg { opacity: .55; }
 .lc-left .lc-launcher { right: auto; left: 20px; }

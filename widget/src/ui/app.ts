@@ -52,6 +52,8 @@ export class App implements UiHandle {
   private logEl: HTMLOListElement | null = null;
   private footerEl: HTMLElement | null = null;
   private composer: HTMLTextAreaElement | null = null;
+  private readonly typingEl: HTMLElement = h('p', { class: 'lc-typing', hidden: true });
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly items = new Map<string, HTMLLIElement>();
 
   constructor(
@@ -520,10 +522,20 @@ export class App implements UiHandle {
       state: (s) => this.setState(s),
       status: (s) => this.setStatus(s === 'live' ? null : s),
       lost: () => this.lost(),
+      typing: (from, active) => this.showTyping(from, active),
     });
     connection.seen(messages);
     this.chat.connection = connection;
     connection.start();
+  }
+
+  private showTyping(from: string, active: boolean): void {
+    if (from === 'visitor') return;
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingEl.textContent = active ? this.t('chat.typing', { from: this.t(`chat.from.${from === 'bot' ? 'bot' : 'agent'}`) }) : '';
+    this.typingEl.hidden = !active;
+    // A lost "stopped typing" notice must not leave the line up forever.
+    if (active) this.typingTimer = setTimeout(() => this.showTyping(from, false), 8_000);
   }
 
   private lost(): void {
@@ -559,6 +571,7 @@ export class App implements UiHandle {
     if (!announce) return;
     const incoming = added.filter((m) => m.from !== 'visitor');
     if (incoming.length) {
+      this.showTyping('agent', false);
       // One live region, re-filled: screen readers read each new message once.
       this.live.replaceChildren(...incoming.map((m) => h('p', { text: this.t('chat.newMessage', { from: this.sender(m), text: m.text }) })));
     }
@@ -677,7 +690,8 @@ export class App implements UiHandle {
     });
     this.composer = composer;
     footer.replaceChildren(
-      h('div', { class: 'lc-actions' }, human, h('span', { class: 'lc-spacer' }), endBtn),
+      this.typingEl,
+      h('div', { class: 'lc-actions' }, human, endBtn),
       confirm,
       h('form', { class: 'lc-composer', onsubmit: (e: Event) => { e.preventDefault(); submit(); } },
         h('label', { class: 'lc-sr', for: inputId, text: t('chat.inputLabel') }),

@@ -16,6 +16,8 @@ export interface ConnectionHandlers {
   status(status: LinkStatus): void;
   /** The chat is gone for us (404/401: expired or purged). */
   lost(): void;
+  /** Someone on the other side started or stopped typing. */
+  typing?(from: string, active: boolean): void;
 }
 
 const POLL_WAIT_S = 25;
@@ -148,6 +150,11 @@ export class Connection {
     try {
       payload = JSON.parse(data);
     } catch {
+      return;
+    }
+    if (event === 'typing') {
+      const t = payload as { from?: unknown; active?: unknown } | null;
+      if (typeof t?.from === 'string') this.on.typing?.(t.from, t.active !== false);
       return;
     }
     if (event === 'state' || event === 'status') {

@@ -38,7 +38,12 @@ export const PANEL_CSS = `
   border-radius: 6px; padding: 3px 4px; max-width: 110px; cursor: pointer;
 }
 .lc-lang option { color: #1d232b; background: #fff; }
-:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+/* Focus rings keep 3:1 against what is behind them: the accent text colour on white, the
+   on-accent colour in the header. */
+:focus-visible { outline: 3px solid var(--lc-accent-text); outline-offset: 2px; }
+.lc-header :focus-visible { outline-color: var(--lc-on-accent); }
+.lc-input:focus-visible { outline-offset: 0; }
+.lc-input::placeholder { color: #646d78; opacity: 1; }
 .lc-status { flex: none; padding: 6px 16px; background: #fff4d6; color: #5c4200; font-size: 13px; }
 .lc-status[hidden] { display: none; }
 .lc-body { flex: 1; overflow-y: auto; padding: 16px; display: flex; flex-direction: column; gap: 12px; min-height: 0; }
@@ -100,13 +105,14 @@ textarea.lc-input { resize: vertical; min-height: 96px; }
   background: #fff; color: var(--lc-accent-text); border: 1px solid var(--lc-accent-text);
 }
 .lc-chip:hover { background: #eef3fb; }
+.lc-typing { margin: 0; font-size: 13px; color: #57606a; font-style: italic; min-height: 0; }
 .lc-footer { flex: none; border-top: 1px solid #e3e8ee; padding: 10px 12px 12px; display: flex; flex-direction: column; gap: 8px; background: #fff; }
-.lc-actions { display: flex; gap: 8px; flex-wrap: wrap; }
+.lc-actions { display: flex; gap: 6px; flex-wrap: wrap; }
+.lc-actions > :last-child { margin-left: auto; }
 .lc-composer { display: flex; gap: 8px; align-items: flex-end; }
 .lc-composer .lc-input { min-height: 42px; max-height: 120px; resize: none; flex: 1; }
 .lc-ended { display: flex; flex-direction: column; gap: 8px; align-items: flex-start; }
 .lc-sr { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .lc-confirm { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; font-size: 14px; }
 .lc-confirm[hidden] { display: none; }
-.lc-spacer { flex: 1; }
 `;
