@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { newId } from './ids.js';
 import type { DeliveryKnobs } from './knobs.js';
 import type { SandboxState, WebhookRec } from './state.js';
-import { parseFilter, type WorldEvent } from './world.js';
+import { parseFilter } from './webhook-rules.js';
+import type { WorldEvent } from './world.js';
 
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 15_000];
 const ATTEMPT_TIMEOUT_MS = 10_000;

@@ -13,7 +13,8 @@ import { Knobs, knobsBody, type SandboxKnobs, type KnobSnapshot } from './knobs.
 import { createRestRouter } from './rest.js';
 import { stableRefreshToken } from './ids.js';
 import { loadState, StateWriter } from './state.js';
-import { DEFAULT_PEOPLE, SandboxWorld, type SandboxPersonSeed } from './world.js';
+import { DEFAULT_PEOPLE, type SandboxPersonSeed } from './people.js';
+import { SandboxWorld } from './world.js';
 
 export type { SandboxKnobs, KnobSnapshot, SandboxPersonSeed };
 export { DEFAULT_PEOPLE };

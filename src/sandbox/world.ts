@@ -1,8 +1,10 @@
 // The sandbox's Webex semantics over plain records: who may see and do what, and which events
 // each change raises. No HTTP here; `rest.ts` maps requests onto these operations.
 import { badRequest, forbidden, notFound, WebexApiError } from './errors.js';
-import { encodeId, newId, stableRefreshToken, stableToken, stableUuid } from './ids.js';
+import { encodeId, newId, stableRefreshToken, stableUuid } from './ids.js';
 import { renderMarkdown } from './mentions.js';
+import { makePerson, type SandboxPersonSeed } from './people.js';
+import { parseFilter, validateWebhookShape } from './webhook-rules.js';
 import type {
   ActionRec,
   AttachmentRec,
@@ -16,22 +18,6 @@ import type {
 
 export const MAX_MESSAGE_BYTES = 7439;
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-
-export interface SandboxPersonSeed {
-  email: string;
-  displayName: string;
-  type?: 'person' | 'bot';
-}
-
-export const DEFAULT_PEOPLE: SandboxPersonSeed[] = [
-  { email: 'livechat-bot@webex.bot', displayName: 'Live Chat Bot', type: 'bot' },
-  { email: 'relay@example.com', displayName: 'Live Chat' },
-  { email: 'alice@example.com', displayName: 'Alice Anders' },
-  { email: 'bob@example.com', displayName: 'Bob Brown' },
-  { email: 'carol@example.com', displayName: 'Carol Clark' },
-  { email: 'dave@example.com', displayName: 'Dave Davis' },
-  { email: 'sam@example.com', displayName: 'Sam Supervisor' },
-];
 
 /** A change someone may hear about through a webhook. */
 export interface WorldEvent {
@@ -908,59 +894,6 @@ export class SandboxWorld {
 }
 
 // ------------------------------------------------------------------ helpers
-
-const WEBHOOK_FILTERS: Record<string, string[]> = {
-  messages: ['roomId', 'roomType', 'personId', 'personEmail', 'mentionedPeople', 'hasFiles'],
-  memberships: ['roomId', 'personId', 'personEmail', 'isModerator'],
-  rooms: ['type', 'isLocked'],
-  attachmentActions: ['roomId', 'messageId', 'personId', 'personEmail'],
-  all: ['roomId'],
-};
-const WEBHOOK_EVENTS: Record<string, string[]> = {
-  messages: ['created', 'updated', 'deleted', 'all'],
-  memberships: ['created', 'updated', 'deleted', 'all'],
-  rooms: ['created', 'updated', 'all'],
-  attachmentActions: ['created', 'all'],
-  all: ['all', 'created', 'updated', 'deleted'],
-};
-
-function validateWebhookShape(resource: string, event: string, filter: string | undefined): void {
-  const events = WEBHOOK_EVENTS[resource];
-  if (!events) throw badRequest(`Unsupported resource "${resource}".`);
-  if (!events.includes(event)) throw badRequest(`Unsupported event "${event}" for resource "${resource}".`);
-  if (filter) {
-    for (const [key] of parseFilter(filter)) {
-      if (!WEBHOOK_FILTERS[resource]!.includes(key)) {
-        throw badRequest(`Unsupported filter "${key}" for resource "${resource}".`);
-      }
-    }
-  }
-}
-
-export function parseFilter(filter: string): [string, string][] {
-  return filter
-    .split('&')
-    .filter(Boolean)
-    .map((pair) => {
-      const i = pair.indexOf('=');
-      if (i <= 0) throw badRequest(`Malformed filter "${pair}".`);
-      return [pair.slice(0, i), decodeURIComponent(pair.slice(i + 1))] as [string, string];
-    });
-}
-
-function makePerson(email: string, displayName: string, type: 'person' | 'bot', created: string): PersonRec {
-  const [firstName = displayName, ...rest] = displayName.split(' ');
-  return {
-    id: encodeId('PEOPLE', stableUuid(`person:${email}`)),
-    email,
-    displayName,
-    firstName,
-    lastName: rest.join(' '),
-    type,
-    token: stableToken(email),
-    created,
-  };
-}
 
 function decodeUuid(id: string): string {
   const decoded = Buffer.from(id, 'base64').toString('utf8');
