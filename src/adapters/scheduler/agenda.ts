@@ -106,16 +106,17 @@ export class AgendaScheduler implements Scheduler {
       await this.agenda.schedule(at, name, envelope);
       return;
     }
-    // Replace without a lock: insert, then delete every pending job of that key except the
-    // newest. Whoever cleans last sees every insert, so exactly one job survives even when
-    // several instances schedule the same key at once. (A job already running is left alone.)
+    // Replace without a lock: insert, then delete every job of that key older than the newest
+    // one. Whoever cleans last sees every insert, so exactly one job survives even when several
+    // instances schedule the same key at once. The newest counts even if it is already locked
+    // (a job due at once may be taken before we clean); a running older job is left alone.
     await this.agenda.schedule(at, name, envelope);
     await this.pool.query(
       `DELETE FROM "${this.table}" AS j
         WHERE j.name = $1 AND j.data @> $2::jsonb AND j.locked_at IS NULL
           AND (j.created_at, j.id) < (
             SELECT n.created_at, n.id FROM "${this.table}" AS n
-             WHERE n.name = $1 AND n.data @> $2::jsonb AND n.locked_at IS NULL
+             WHERE n.name = $1 AND n.data @> $2::jsonb
              ORDER BY n.created_at DESC, n.id DESC LIMIT 1)`,
       [name, JSON.stringify({ key })],
     );
