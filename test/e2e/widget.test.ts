@@ -128,6 +128,61 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     await w.button('human').click();
     await w.bubble('visitor', "I'd like to talk to a person.").waitFor();
     await spaceWith(product, ALICE, 'talk to a person');
+
+    // Leaving the page sends the leave beacon: the server notes that the visitor may be gone.
+    const chatId = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('livechat.chat')!) as { id: string }).id);
+    expect((await product.app.store.getChat(chatId))?.leftAt).toBeNull();
+    await page.close({ runBeforeUnload: true });
+    await eventually('the leave beacon', async () => (await product.app.store.getChat(chatId))?.leftAt);
+  }, 60_000);
+
+  it('falls back to long-polling when event streams are blocked', async () => {
+    const page = await open();
+    const w = widget(page);
+    let blocked = 0;
+    let polls = 0;
+    // A proxy that breaks streams: every SSE request fails; plain requests pass.
+    await page.route('**/api/v1/chats/*/events*', (route) => {
+      blocked++;
+      return route.abort('connectionreset');
+    });
+    page.on('request', (req) => {
+      if (/\/messages\?after=\d+&wait=25/.test(req.url())) polls++;
+    });
+    await page.goto(`${product.url}/demo`);
+    await w.launcher.click();
+    await w.topic('sales').click();
+    const hello = marker('Polling visitor');
+    await w.composer.fill(hello);
+    await w.composer.press('Enter');
+    const room = await spaceWith(product, ALICE, hello);
+    await agentSays(product, ALICE, room.id, 'Reaching you by long-poll');
+    await w.bubble('agent', 'Reaching you by long-poll').waitFor();
+    expect(blocked).toBe(2);
+    expect(polls).toBeGreaterThan(0);
+    expect(await w.bubble('agent', 'Reaching you by long-poll').count()).toBe(1);
+  }, 60_000);
+
+  it('reads its options from data- attributes: topic preselected, language, position, colour, title', async () => {
+    const page = await open({ locale: 'en-US' });
+    const w = widget(page);
+    site.pages.set('/options', {
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><head><meta charset="utf-8"><title>Options</title></head><body><p>Boutique</p>
+        <script src="${product.url}/widget.js" async data-topic="billing" data-language="fr" data-position="left" data-color="#ffeb3b" data-title="Ma Boutique"></script></body></html>`,
+    });
+    await page.goto(`${site.origin}/options`);
+    await w.launcher.waitFor();
+    expect(await w.launcher.getAttribute('aria-label')).toBe('Ouvrir le chat');
+    expect((await w.launcher.boundingBox())!.x).toBeLessThan(100);
+    // A light brand colour gets dark text, for contrast.
+    expect(await w.launcher.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
+    await w.launcher.click();
+    await w.heading.filter({ hasText: 'Facturation est fermé pour le moment' }).waitFor();
+    expect(await page.locator('live-chat-widget .lc-title').innerText()).toBe('Ma Boutique');
+    // Back to the list: the preselection does not trap the visitor.
+    await page.locator('live-chat-widget .lc-header .lc-icon-btn').first().click();
+    await w.topic('sales').filter({ hasText: 'Ventes' }).waitFor();
   }, 60_000);
 
   it('keeps the conversation over a reload, and a 10 s network cut loses and doubles nothing', async () => {
