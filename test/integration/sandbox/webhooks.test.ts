@@ -160,6 +160,17 @@ describe('webhooks', () => {
     expect(deleted).toMatchObject({ id: m.id, roomId, personEmail: 'bob@example.com' });
   });
 
+  it('tells the removed person of their own removal, then nothing more from that room', async () => {
+    const roomId = await groupRoom(alice, 'Removal', [BOT]);
+    await hook(bot, 'all', 'all');
+    const m = (await alice('GET', `/memberships?roomId=${roomId}&personEmail=${BOT}`)).body.items[0];
+    await alice('DELETE', `/memberships/${m.id}`);
+    await alice('POST', '/messages', { roomId, markdown: `<@personEmail:${BOT}> are you there?` });
+    await server.sandbox.deliveriesIdle();
+    expect(receiver.deliveries.map((d) => `${d.body.resource}:${d.body.event}`)).toEqual(['memberships:deleted']);
+    expect(receiver.deliveries[0]!.body.data).toMatchObject({ id: m.id, personEmail: BOT });
+  });
+
   it('sends a card submission to the card author\'s webhook; author and submitter may read it', async () => {
     const roomId = await groupRoom(alice, 'Cards', [BOT, 'bob@example.com']);
     await hook(bot, 'attachmentActions', 'created');
