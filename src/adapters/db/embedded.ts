@@ -2,7 +2,7 @@
 // The cluster lives in `<dataDir>/postgres`; it is created on first use and reused afterwards.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ export interface EmbeddedServer {
 
 const USER = 'postgres';
 const PASSWORD_FILE = 'livechat.password';
+const STAGING_SUFFIX = '.initializing-';
 const START_TIMEOUT_MS = 30_000;
 const LOG_TAIL_LINES = 40;
 const MAX_RESTARTS = 3;
@@ -94,8 +95,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
 
   if (!existsSync(join(dir, 'PG_VERSION'))) {
-    // Initialise next to the final place and rename: a crash mid-initdb leaves no half cluster.
-    const staging = `${dir}.initializing`;
+    // Initialise next to the final place and rename: a crash mid-initdb leaves no half cluster,
+    // and of two processes initialising at once, the first rename wins and the other yields.
+    await removeAbandonedStaging(dataDir);
+    const staging = `${dir}${STAGING_SUFFIX}${process.pid}-${randomBytes(3).toString('hex')}`;
     await rm(staging, { recursive: true, force: true });
     const password = randomBytes(18).toString('base64url');
     const init = new EmbeddedPostgres({
@@ -113,8 +116,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       );
     }
     await writeFile(join(staging, PASSWORD_FILE), password, { mode: 0o600 });
-    await rename(staging, dir);
-    log.info({ dir, ms: Date.now() - started }, 'embedded PostgreSQL cluster initialised');
+    try {
+      await rename(staging, dir);
+      log.info({ dir, ms: Date.now() - started }, 'embedded PostgreSQL cluster initialised');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      await rm(staging, { recursive: true, force: true });
+      log.info({ dir }, 'embedded PostgreSQL cluster initialised by another process');
+    }
   }
 
   const password = (await readFile(join(dir, PASSWORD_FILE), 'utf8').catch(() => {
@@ -264,6 +274,16 @@ function freePort(): Promise<number> {
       probe.close(() => resolvePort(port));
     });
   });
+}
+
+/** Staging directories of initialisations whose process is gone. */
+async function removeAbandonedStaging(dataDir: string): Promise<void> {
+  const prefix = `postgres${STAGING_SUFFIX}`;
+  for (const name of await readdir(dataDir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number.parseInt(name.slice(prefix.length), 10);
+    if (!Number.isInteger(pid) || !isAlive(pid)) await rm(join(dataDir, name), { recursive: true, force: true });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, redact } from '../../../src/adapters/db/database.js';
+import { startEmbeddedPostgres } from '../../../src/adapters/db/embedded.js';
 import { migrate } from '../../../src/adapters/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 
@@ -177,3 +178,31 @@ describe('openDatabase embedded', () => {
     expect((err as Error).message).toMatch(/shared_buffers/);
   });
 });
+
+describe('startEmbeddedPostgres on a new data directory', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'livechat-db-init-'));
+    await chmod(dir, 0o755);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('ends with one cluster when two start at once, and clears abandoned half-initialised ones', async () => {
+    await mkdir(join(dir, 'postgres.initializing-999999999-abcdef'));
+    const results = await Promise.allSettled([
+      startEmbeddedPostgres({ dataDir: dir, log, unsafeFast: true }),
+      startEmbeddedPostgres({ dataDir: dir, log, unsafeFast: true }),
+    ]);
+    const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+    try {
+      expect(started).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatch(/already run by another process|lock file/);
+      expect(await readdir(dir)).toEqual(['postgres']);
+    } finally {
+      for (const server of started) await server.stop();
+    }
+  });
+});
+
