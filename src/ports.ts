@@ -71,6 +71,7 @@ export interface OutboxItem {
   chatId: string;
   kind: string;
   payload: Json;
+  /** Failed attempts so far: 0 until `retryOutbox` records one (the backoff grows with it). */
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
