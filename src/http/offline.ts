@@ -10,14 +10,18 @@ import type { Logger } from '../logger.js';
 import type { AgentChannel, Store } from '../ports.js';
 import { HttpError } from './errors.js';
 
+/**
+ * Either `enqueue` (durable: the outbox, the product's way) or `channel` + `supervisorsSpace`
+ * (posted at once; a failure is answered 503 unless the store kept the message).
+ */
 export interface OfflineDeps {
   store: Store;
-  channel: AgentChannel;
-  /** The supervisors' space id (created on first use). */
-  supervisorsSpace: () => Promise<string>;
   log: Logger;
   /** Durable delivery of the notice to the supervisors' space (the outbox). */
   enqueue?: (markdown: string) => Promise<void>;
+  channel?: AgentChannel;
+  /** The supervisors' space id (created on first use). */
+  supervisorsSpace?: () => Promise<string>;
   /** Per IP (default: 10 messages per 10 minutes). */
   rateLimit?: { windowMs: number; limit: number };
 }
@@ -50,6 +54,8 @@ function clientIp(req: Request): string | null {
 }
 
 export function offlineRouter(deps: OfflineDeps): Router {
+  const direct = deps.channel && deps.supervisorsSpace ? { channel: deps.channel, space: deps.supervisorsSpace } : null;
+  if (!deps.enqueue && !direct) throw new Error('offlineRouter: give `enqueue`, or `channel` and `supervisorsSpace`');
   const router = Router();
   const limits = deps.rateLimit ?? { windowMs: 10 * 60_000, limit: 10 };
   const limiter = rateLimit({
@@ -96,9 +102,9 @@ export function offlineRouter(deps: OfflineDeps): Router {
     const markdown = offlineNotice(input, topicName);
     if (deps.enqueue) {
       await deps.enqueue(markdown);
-    } else {
+    } else if (direct) {
       try {
-        await deps.channel.postAsBot(await deps.supervisorsSpace(), markdown);
+        await direct.channel.postAsBot(await direct.space(), markdown);
       } catch (error) {
         if (id === null) {
           deps.log.warn({ err: error, topic: topic.id }, 'offline message not delivered');

@@ -79,8 +79,6 @@ export async function startProduct(options: { allowedOrigins?: string[] } = {}):
   const app = await startApp(config, { port: 0, host: '127.0.0.1', routes: [mount], sandboxDataDir: null, outbox: { sweepMs: 200, baseDelayMs: 50, maxDelayMs: 500 } });
   offline = offlineRouter({
     store: app.store,
-    channel: app.channel,
-    supervisorsSpace: () => app.chats.deliverer.supervisorsSpace(),
     enqueue: (markdown) => app.chats.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
     log: app.log,
   });

@@ -59,7 +59,7 @@ beforeAll(async () => {
     routes: [
       (a) => a.use(widgetAssetsRouter({ distDir: dist })),
       (a) => a.use('/none', widgetAssetsRouter({ distDir: missing })),
-      (a) => a.use(offlineRouter({ store, channel, supervisorsSpace: async () => 'space-sup', log, enqueue: async (md) => void enqueued.push(md) })),
+      (a) => a.use(offlineRouter({ store, log, enqueue: async (md) => void enqueued.push(md) })),
       (a) => a.use('/direct', offlineRouter({ store: storeWithout, channel, supervisorsSpace: async () => 'space-sup', log, rateLimit: { windowMs: 60_000, limit: 3 } })),
     ],
   });
@@ -158,6 +158,10 @@ describe('POST /api/v1/offline', () => {
     await post('/direct/api/v1/offline', good);
     const limited = await post('/direct/api/v1/offline', good);
     expect(limited.status).toBe(429);
+  });
+
+  it('needs a way to reach the supervisors', () => {
+    expect(() => offlineRouter({ store, log })).toThrow(/enqueue/);
   });
 
   it('offlineNotice escapes every visitor value', () => {
