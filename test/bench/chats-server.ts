@@ -1,0 +1,206 @@
+// The product under load for chats.bench.ts, in its own process (so its RSS and CPU are its
+// own, and the Webex SDK's once-per-process API base is this sandbox's). Instrumented at our
+// boundaries, with epoch timestamps (performance.timeOrigin + now) comparable across processes:
+// - visitor → Webex: the HTTP request arrives (diagnostics channel) → channel.postAsVisitor is
+//   called (the sandbox's handling of that call is not counted);
+// - Webex → visitor: onAgentMessage is entered (the webhook was verified and the message
+//   fetched from Webex: that fetch is Webex's time) → the client process notes when the SSE
+//   event reaches it.
+// Commands come over IPC from the bench process.
+import { subscribe } from 'node:diagnostics_channel';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { loadConfig } from '../../src/config.js';
+import { shortId } from '../../src/domain/text.js';
+import { createLogger } from '../../src/logger.js';
+import { startApp } from '../../src/main.js';
+import type { AgentMessage } from '../../src/ports.js';
+import { hashToken, newChatToken } from '../../src/services/tokens.js';
+
+const epoch = () => performance.timeOrigin + performance.now();
+const send = (message: unknown) => process.send!(message);
+
+async function database(dir: string, log: ReturnType<typeof createLogger>): Promise<{ db: Database; drop: () => Promise<void> }> {
+  const server = process.env.DATABASE_URL;
+  if (!server) {
+    const db = await openDatabase({ dataDir: dir, log, poolMax: 20, unsafeFast: true });
+    return { db, drop: async () => {} };
+  }
+  const name = `livechat_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), dataDir: dir, log, poolMax: 20 });
+  return {
+    db,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const log = createLogger({ level: 'warn' });
+  const dir = mkdtempSync(path.join(tmpdir(), 'livechat-bench-chats-'));
+  const { db, drop } = await database(dir, log);
+  const config = loadConfig({ LOG_LEVEL: 'warn', DATA_DIR: dir, EVENT_BUS: 'postgres' }, [], dir);
+  const app = await startApp(config, {
+    log,
+    database: db,
+    port: 0,
+    host: '127.0.0.1',
+    sandboxDataDir: null,
+    widgetApi: { chatsPerMinute: 10_000_000, messagesPerMinute: 10_000_000 },
+  });
+
+  // visitor → Webex
+  const arrived = new Map<string, number>();
+  const chatOfSpace = new Map<string, string>();
+  const inbound: number[] = [];
+  subscribe('http.server.request.start', (message) => {
+    const req = (message as { request: IncomingMessage }).request;
+    if (req.method !== 'POST') return;
+    const match = /^\/api\/v1\/chats\/([^/]+)\/messages/.exec(req.url ?? '');
+    if (match?.[1]) arrived.set(match[1], epoch());
+  });
+  const channel = app.channel;
+  const postAsVisitor = channel.postAsVisitor.bind(channel);
+  channel.postAsVisitor = async (spaceId, markdown) => {
+    const at = epoch();
+    const chatId = chatOfSpace.get(spaceId);
+    const start = chatId ? arrived.get(chatId) : undefined;
+    if (chatId && start !== undefined) {
+      inbound.push(at - start);
+      arrived.delete(chatId);
+    }
+    return postAsVisitor(spaceId, markdown);
+  };
+
+  // Webex → visitor: when our handler starts, keyed by the text the bench sent.
+  const handled = new Map<string, number>();
+  const onAgentMessage = app.chats.handlers.onAgentMessage;
+  app.chats.handlers.onAgentMessage = (m: AgentMessage) => {
+    if (m.text.startsWith('b:')) handled.set(m.text, epoch());
+    return onAgentMessage(m);
+  };
+
+  let cpuMark = process.cpuUsage();
+  let wallMark = performance.now();
+  process.on('message', async (raw) => {
+    const msg = raw as { id: number; cmd: string; [k: string]: unknown };
+    try {
+      let result: unknown;
+      switch (msg.cmd) {
+        case 'spaces': {
+          const ids = msg.chatIds as string[];
+          const out: Record<string, string> = {};
+          for (const id of ids) {
+            const chat = await app.store.getChat(id);
+            if (chat?.spaceId) {
+              out[id] = chat.spaceId;
+              chatOfSpace.set(chat.spaceId, id);
+            }
+          }
+          result = out;
+          break;
+        }
+        case 'pending':
+          result = await app.store.countPendingOutbox();
+          break;
+        case 'takeInbound':
+          result = inbound.splice(0);
+          break;
+        case 'takeHandled':
+          result = Object.fromEntries(handled);
+          handled.clear();
+          break;
+        case 'seedIdle': {
+          // Idle visitors' chats written straight to the store (no spaces): the idle bench
+          // measures connections, not Webex.
+          const n = msg.n as number;
+          const tokens: [string, string][] = [];
+          for (let i = 0; i < n; i += 50) {
+            await Promise.all(
+              Array.from({ length: Math.min(50, n - i) }, async () => {
+                const id = randomUUID();
+                const token = newChatToken();
+                const now = new Date();
+                await app.store.createChat(
+                  {
+                    id,
+                    shortId: shortId(id),
+                    topicId: 'sales',
+                    state: 'queued',
+                    language: 'en',
+                    visitor: { name: null, email: null, fields: {}, ip: null, userAgent: null, page: null, geo: null },
+                    tokenHash: hashToken(token),
+                    spaceId: null,
+                    ownerEmail: null,
+                    ownerName: null,
+                    claimedAt: null,
+                    closedAt: null,
+                    closeReason: null,
+                    closedBy: null,
+                    lastSeenAt: now,
+                    lastVisitorMessageAt: null,
+                    leftAt: null,
+                    warnedAt: null,
+                  },
+                  { type: 'created', actor: 'visitor' },
+                );
+                tokens.push([id, token]);
+              }),
+            );
+          }
+          result = tokens;
+          break;
+        }
+        case 'usage': {
+          const cpu = process.cpuUsage(cpuMark);
+          const wall = performance.now() - wallMark;
+          cpuMark = process.cpuUsage();
+          wallMark = performance.now();
+          const mem = process.memoryUsage();
+          result = {
+            rss: mem.rss,
+            heapUsed: mem.heapUsed,
+            cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+            streams: app.streams.size,
+            connected: app.chats.presence.connected,
+          };
+          break;
+        }
+        case 'stop':
+          await app.close();
+          await db.close();
+          await drop();
+          rmSync(dir, { recursive: true, force: true });
+          result = true;
+          send({ id: msg.id, result });
+          process.exit(0);
+      }
+      send({ id: msg.id, result });
+    } catch (error) {
+      send({ id: msg.id, error: (error as Error).message });
+    }
+  });
+  const tokens = Object.fromEntries(app.sandbox!.identities().map((i) => [i.email, i.token]));
+  send({ ready: true, url: app.url, apiBase: app.sandbox!.apiBase, tokens });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench server failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});
