@@ -346,6 +346,8 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     expect((await focused(page)).text).toBe('Tak, zakończ');
     await page.keyboard.press('Enter');
     await page.locator('live-chat-widget .lc-ended', { hasText: 'Rozmowa została zakończona.' }).waitFor();
+    // The server's closing notice, sent after the state change, still arrives.
+    await w.bubble('system', 'Rozmowa została przez Ciebie zakończona').waitFor();
     await eventually('focus on "new chat"', async () => (await focused(page)).text === 'Rozpocznij nowy czat');
     expect(englishLeftovers(await w.panel.innerText())).toEqual([]);
 

@@ -552,7 +552,7 @@ export class App implements UiHandle {
     if (!chat || chat.state === state) return;
     chat.state = state;
     if (state === 'closed') {
-      chat.connection?.stop();
+      chat.connection?.finish();
       this.setStatus(null);
       forgetChat();
       this.ctx.emit('chat:ended', { id: chat.id });

@@ -33,6 +33,7 @@ export class Connection {
   private abort: AbortController | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private finishing = false;
   private readonly onOnline = () => this.step({ type: 'online' });
 
   constructor(
@@ -55,6 +56,17 @@ export class Connection {
     this.run();
   }
 
+  /**
+   * The chat is closed: no reconnecting, but let the open stream deliver what the server still
+   * sends after the state change (its closing message), then stop.
+   */
+  finish(): void {
+    if (this.stopped || this.finishing) return;
+    this.finishing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.stop(), 5_000);
+  }
+
   stop(): void {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
@@ -68,7 +80,7 @@ export class Connection {
   }
 
   private step(e: TransportEvent): void {
-    if (this.stopped) return;
+    if (this.stopped || this.finishing) return;
     const { state, delayMs } = nextTransport(this.transport, e);
     this.transport = state;
     if (e.type === 'streamDelivered') return; // the stream is still running
@@ -141,6 +153,7 @@ export class Connection {
     }
     // Aborted on purpose (stop, or a fresher attempt already scheduled): nothing to decide.
     if (signal.aborted || this.stopped) return;
+    if (this.finishing) return this.stop();
     this.on.status(this.online() && delivered ? 'connecting' : 'reconnecting');
     this.step({ type: 'streamEnded', delivered, online: this.online() });
   }
