@@ -121,8 +121,9 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     expect(room.title).toContain('Sales');
     await agentSays(product, ALICE, room.id, 'Hi, Alice here. How can I help?');
     await w.bubble('agent', 'Hi, Alice here').waitFor();
-    // "Sending…" is gone once the server confirmed the visitor's message.
+    // "Sending…" is gone once the server confirmed the visitor's message, shown once.
     await page.locator('live-chat-widget .lc-msg-visitor .lc-delivery').waitFor({ state: 'detached' });
+    expect(await w.bubble('visitor', hello).count()).toBe(1);
 
     // "Talk to a person" is always there and sends the request as a visitor message.
     await w.button('human').click();
