@@ -22,6 +22,9 @@ export function toWire(message: ChatMessage): WireMessage {
   return wire;
 }
 
+/** What `read` returns at most per call (the chat service's page size). */
+export const PAGE = 500;
+
 export interface SseOptions {
   notices: ChatNotices;
   streams: StreamRegistry;
@@ -95,6 +98,8 @@ export async function serveEvents(req: Request, res: Response, chat: Chat, optio
           write(`id: ${message.seq}\ndata: ${JSON.stringify(toWire(message))}\n\n`);
           sent = message.seq;
         }
+        // A long absence may be more than one page: keep reading until a short page.
+        if (messages.length >= PAGE) readAgain = true;
       } while (readAgain && !ended);
       if (finalState) end();
     } catch {

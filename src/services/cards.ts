@@ -37,13 +37,6 @@ function topicName(topic: Topic | null | undefined, fallback: string): string {
   return topic.names.en ?? Object.values(topic.names)[0] ?? topic.id;
 }
 
-export function locationText(chat: Chat): string {
-  const geo = chat.visitor.geo;
-  if (!geo) return 'unknown';
-  const parts = [geo.city, geo.region, geo.country ?? geo.countryCode].filter((p): p is string => !!p);
-  return parts.length ? parts.join(', ') : 'unknown';
-}
-
 function stateText(chat: Chat): string {
   switch (chat.state) {
     case 'bot':
@@ -87,7 +80,9 @@ export class CardBuilder {
     }
     facts.push(
       { title: 'Topic', value: topicName(topic, chat.topicId) },
-      { title: 'Location', value: inertCardText(locationText(chat)) },
+      { title: 'Country', value: inertCardText(v.geo?.country ?? v.geo?.countryCode ?? 'unknown') },
+      { title: 'Region', value: inertCardText(v.geo?.region ?? 'unknown') },
+      { title: 'City', value: inertCardText(v.geo?.city ?? 'unknown') },
       { title: 'IP', value: v.ip ?? 'unknown' },
       { title: 'Browser', value: inertCardText(v.userAgent ?? 'unknown') },
       { title: 'Page', value: inertCardText(v.page ?? 'unknown') },

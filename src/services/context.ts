@@ -98,6 +98,11 @@ export class ChatCore {
     await this.publish(chatId, { type: 'state', state });
   }
 
+  /** "Someone is typing" for the visitor's widget (the assistant while it thinks). */
+  async announceTyping(chatId: string, from: 'agent' | 'bot', active: boolean): Promise<void> {
+    await this.publish(chatId, { type: 'typing', from, active });
+  }
+
   private async publish(chatId: string, notice: Parameters<ChatNotices['publish']>[1]): Promise<void> {
     try {
       await this.deps.notices.publish(chatId, notice);

@@ -144,6 +144,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     // ------------------------------------------------------------------ 1,000 active chats
     ctx.note(`starting ${ACTIVE_CHATS} chats`);
     const chats: Chat[] = [];
+    const streams: { close(): void; opened: Promise<void> }[] = [];
+    // Each visitor connects its stream at once (a chat with no stream for 60 s is a lost visitor).
     await pool(Array.from({ length: ACTIVE_CHATS }), 20, async () => {
       const res = await fetch(`${base}/api/v1/chats`, {
         method: 'POST',
@@ -153,13 +155,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       if (res.status !== 201) throw new Error(`chat start: ${res.status} ${await res.text()}`);
       const body = (await res.json()) as { id: string; token: string };
       chats.push({ id: body.id, token: body.token, lastSeq: 0 });
-    });
-    const streams = chats.map((c) =>
-      openStream(`${base}/api/v1/chats/${c.id}/events`, c.token, (m, at) => {
+      const stream = openStream(`${base}/api/v1/chats/${body.id}/events`, body.token, (m, at) => {
         received.set(m.text, at);
-      }),
-    );
-    await Promise.all(streams.map((s) => s.opened));
+      });
+      streams.push(stream);
+      await stream.opened;
+    });
     for (;;) {
       const spaces = await server.call<Record<string, string>>('spaces', { chatIds: chats.filter((c) => !c.space).map((c) => c.id) });
       for (const c of chats) c.space ??= spaces[c.id];
