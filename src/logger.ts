@@ -3,32 +3,29 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
-/** Paths blanked in every log line (pino redact syntax; `*` is one level of any key). */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-spark-signature"]',
-  'res.headers["set-cookie"]',
+/** Keys whose values never reach a log line, at the top level and two levels down. */
+const SECRET_KEYS = [
   'authorization',
   'token',
   'accessToken',
   'refreshToken',
   'botToken',
   'secret',
+  'clientSecret',
   'password',
+  'apiKey',
+  // Chat content: visitors' and agents' words stay out of the logs.
   'text',
   'markdown',
-  '*.authorization',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.botToken',
-  '*.secret',
-  '*.password',
-  '*.text',
-  '*.markdown',
-  '*.*.text',
-  '*.*.token',
+];
+
+/** Paths blanked in every log line (pino redact syntax; `*` is one level of any key). */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-spark-signature"]',
+  'res.headers["set-cookie"]',
+  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 export function createLogger(
