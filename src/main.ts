@@ -339,6 +339,7 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
     {
       url: base,
       health: `${base}/healthz`,
+      ...(app.sandbox ? { sandboxConsole: `${base}/sandbox/` } : {}),
       database: app.database.embedded ? `embedded (${config.dataDir}/postgres)` : 'server',
       webex: config.webex.sandbox ? 'sandbox' : 'webex',
       config: config.source,
