@@ -1,8 +1,8 @@
 // `npm run bench [-- name…]`: runs every test/bench/*.bench.ts (or those named) and writes
-// BENCHMARKS.md with the machine and the date. A bench module exports
+// BENCHMARKS.md with the machine and the date; a partial run keeps the other sections. A bench module exports
 //   run(ctx: BenchContext): Promise<BenchResult>
 // and returns its section of the report as Markdown.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,25 +45,36 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no benchmarks to run (asked: ${wanted.join(', ') || 'all'})`);
 
   const ctx: BenchContext = { root, note: (m) => process.stderr.write(`  ${m}\n`) };
-  const sections: string[] = [];
-  const budgets: NonNullable<BenchResult['budgets']> = [];
+  const fresh: Section[] = [];
   let failed = 0;
   for (const file of files) {
     process.stderr.write(`bench ${file}\n`);
     const started = performance.now();
+    const at = new Date().toISOString();
     try {
       const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run?: (c: BenchContext) => Promise<BenchResult> };
       if (typeof mod.run !== 'function') throw new Error(`${file} does not export run()`);
       const result = await mod.run(ctx);
-      budgets.push(...(result.budgets ?? []));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      sections.push(`## ${result.title}\n\n_${file}, ${secs} s_\n\n${result.markdown.trim()}\n`);
+      fresh.push({
+        file,
+        budgets: result.budgets ?? [],
+        body: `## ${result.title}\n\n_${file}, ${secs} s, ${at}_\n\n${result.markdown.trim()}\n`,
+      });
     } catch (error) {
       failed++;
-      sections.push(`## ${file}\n\nFailed: \`${(error as Error).message}\`\n`);
+      fresh.push({ file, budgets: [], body: `## ${file}\n\nFailed (${at}): \`${(error as Error).message}\`\n` });
       process.stderr.write(`  failed: ${(error as Error).stack}\n`);
     }
   }
+
+  // A run of some benchmarks keeps the other benchmarks' sections from the last report.
+  const all = readdirSync(here).filter((f) => f.endsWith('.bench.ts'));
+  const kept = readSections(path.join(root, 'BENCHMARKS.md')).filter(
+    (old) => all.includes(old.file) && !files.includes(old.file),
+  );
+  const sections = [...kept, ...fresh].sort((a, b) => a.file.localeCompare(b.file));
+  const budgets = sections.flatMap((x) => x.budgets);
 
   const budgetTable = budgets.length
     ? [
@@ -75,16 +86,47 @@ async function main(): Promise<void> {
   const report = [
     '# Benchmarks',
     '',
-    `Run with \`npm run bench\` on ${new Date().toISOString()}.`,
+    `Written by \`npm run bench\` on ${new Date().toISOString()}; each section says when it ran.`,
     '',
     machine(),
     '',
     budgetTable ? `## Budgets (DESIGN §11)\n\n${budgetTable}\n` : '',
-    ...sections,
+    ...sections.map((x) => `${MARK}${JSON.stringify({ file: x.file, budgets: x.budgets })} -->\n${x.body}`),
   ].join('\n');
   writeFileSync(path.join(root, 'BENCHMARKS.md'), report);
-  process.stderr.write(`wrote BENCHMARKS.md (${files.length} benchmarks, ${failed} failed)\n`);
+  process.stderr.write(`wrote BENCHMARKS.md (${fresh.length} run, ${kept.length} kept, ${failed} failed)\n`);
   if (failed) process.exitCode = 1;
+}
+
+interface Section {
+  file: string;
+  budgets: NonNullable<BenchResult['budgets']>;
+  body: string;
+}
+
+/** Each section starts with this comment holding its file and budgets (for later partial runs). */
+const MARK = '<!-- bench ';
+
+function readSections(report: string): Section[] {
+  let text: string;
+  try {
+    text = readFileSync(report, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split(MARK)
+    .slice(1)
+    .flatMap((chunk) => {
+      const end = chunk.indexOf(' -->\n');
+      if (end < 0) return [];
+      try {
+        const meta = JSON.parse(chunk.slice(0, end)) as Omit<Section, 'body'>;
+        return [{ ...meta, body: chunk.slice(end + ' -->\n'.length).trimEnd() + '\n' }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 await main();
