@@ -68,6 +68,7 @@ export async function serveEvents(req: Request, res: Response, chat: Chat, optio
   let reading = false;
   let readAgain = false;
   let finalState = false;
+  let shownState: Chat['state'] = chat.state;
 
   const write = (chunk: string) => {
     if (!ended) res.write(chunk);
@@ -113,6 +114,9 @@ export async function serveEvents(req: Request, res: Response, chat: Chat, optio
     if (notice.type === 'message') {
       if (notice.seq > sent) void catchUp();
     } else if (notice.type === 'state') {
+      // Heard twice (locally and through the bus): show each change once.
+      if (notice.state === shownState) return;
+      shownState = notice.state;
       write(`event: state\ndata: ${JSON.stringify({ state: notice.state })}\n\n`);
       if (notice.state === 'closed') {
         // Send what is left (the goodbye), then end: the chat has nothing more to say.

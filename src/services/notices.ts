@@ -34,7 +34,14 @@ export class ChatNotices {
 
   constructor(private readonly bus: EventBus) {}
 
+  /**
+   * Local listeners hear it at once (no round trip through the bus), other instances through
+   * the bus. The bus echoes it back here too: listeners skip what they already have (a
+   * message seq they sent, a state they showed).
+   */
   async publish(chatId: string, notice: ChatNotice): Promise<void> {
+    const local = this.listeners.get(chatId);
+    if (local) for (const h of [...local.handlers]) h(notice);
     await this.bus.publish(chatChannel(chatId), notice as unknown as Json);
   }
 

@@ -7,7 +7,8 @@ let product: Product;
 let base: string;
 
 beforeAll(async () => {
-  product = await startProduct();
+  // Behind a (loopback) proxy: X-Forwarded-For names the visitor.
+  product = await startProduct({ TRUST_PROXY: 'loopback' });
   base = product.app.url;
 });
 
@@ -59,12 +60,19 @@ describe('starting a chat', () => {
     expect(stored!.visitor).toMatchObject({ name: 'Ann', email: 'ann@example.org' });
   });
 
-  it('takes the visitor IP from X-Forwarded-For only when trusted, and geolocates it', async () => {
-    const v = await Visitor.start(base, { topic: 'sales' }, { 'x-forwarded-for': '37.47.248.93' });
-    const chat = await product.app.store.getChat(v.id);
-    // TRUST_PROXY is off in this run: the socket's address counts, a loopback one.
-    expect(chat!.visitor.ip).toMatch(/127\.0\.0\.1/);
-    expect(chat!.visitor.geo).toBeNull();
+  it('takes the visitor IP from X-Forwarded-For when the proxy is trusted, and shows its place on the card', async () => {
+    const { app } = product;
+    const v = await Visitor.start(base, { topic: 'sales', page: 'https://shop.example.com/' }, { 'x-forwarded-for': '37.47.248.93', 'user-agent': 'BenchBrowser/1.0' });
+    const chat = await app.store.getChat(v.id);
+    expect(chat!.visitor.ip).toBe('37.47.248.93');
+    expect(chat!.visitor.geo).toMatchObject({ country: 'Poland', region: 'Pomerania' });
+    expect(chat!.visitor.geo!.city).toMatch(/^Gda[nń]sk$/);
+    const room = await spaceOf(app, v.id);
+    const card = await latestCard(new Agent(app, 'alice@example.com'), room, true);
+    const facts = JSON.stringify(card.attachments![0]!.content.body);
+    for (const value of ['Poland', 'Pomerania', chat!.visitor.geo!.city!, '37.47.248.93', 'BenchBrowser/1.0', 'https://shop.example.com/']) {
+      expect(facts).toContain(value);
+    }
   });
 });
 
@@ -195,7 +203,7 @@ describe('webhooks', () => {
       headers: { 'content-type': 'application/json', 'x-spark-signature': 'deadbeef'.repeat(5) },
       body,
     });
-    expect(res.status).toBe(401);
+    expect({ status: res.status, body: await res.text() }).toMatchObject({ status: 401 });
     const unsigned = await fetch(`${base}/webhooks/webex`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
     expect((await v.messages()).messages.length).toBe(before);
