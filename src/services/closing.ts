@@ -59,7 +59,7 @@ export async function closeChat(
   await core.announceState(closed.id, 'closed');
   await core.tellSpace(closed, spaceLine(cause, actorName ?? transition.event.actor, reason));
   await core.deliver(closed.id, { kind: 'closed_card' });
-  await core.deps.scheduler.cancel(UNCLAIMED_JOB, closed.id).catch((error: unknown) => {
+  void core.deps.scheduler.cancel(UNCLAIMED_JOB, closed.id).catch((error: unknown) => {
     // The alert job re-checks the state before alerting.
     core.deps.log.warn({ err: error, chatId: chat.id }, 'unclaimed alert not cancelled');
   });

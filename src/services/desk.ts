@@ -238,7 +238,11 @@ export class Desk {
     await this.core.deliver(chat.id, { kind: 'control_card' });
     await this.core.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, person) });
     await this.core.announceState(chat.id, 'active');
-    await this.deps.scheduler.cancel(UNCLAIMED_JOB, chat.id).catch(() => 0);
+    // Not awaited: the alert job re-checks the state, and the space's other deliveries (handled
+    // one after another) must not wait on the scheduler.
+    void this.deps.scheduler.cancel(UNCLAIMED_JOB, chat.id).catch((error: unknown) => {
+      this.deps.log.warn({ err: error, chatId: chat.id }, 'unclaimed alert not cancelled');
+    });
     return claimed;
   }
 

@@ -110,9 +110,13 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
 // Waiting without timed assertions: poll until true (the test's own timeout is the bound).
 
 export async function eventually<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, everyMs = 25): Promise<T> {
+  // Give up before the test's own timeout, with a stack that names the wait that never ended.
+  const failure = new Error('a condition never came true within 25 s');
+  const deadline = Date.now() + 25_000;
   for (;;) {
     const value = await check();
     if (value) return value as T;
+    if (Date.now() > deadline) throw failure;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
