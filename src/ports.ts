@@ -129,6 +129,8 @@ export interface Store {
   ): Promise<Chat | null>;
   listChats(filter: ChatFilter): Promise<Chat[]>;
   listEvents(chatId: string): Promise<ChatEvent[]>;
+  /** The events of every chat created at or after `since`, in id order (statistics). Optional: without it, `listEvents` per chat. */
+  listEventsOfChatsSince?(since: Date): Promise<ChatEvent[]>;
 
   /**
    * Appends with the next per-chat sequence number (gap-free, unique under concurrency).

@@ -178,6 +178,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe('events of recent chats', () => {
+      it('lists the events of chats created since a time, in order, and only theirs', async () => {
+        if (!store.listEventsOfChatsSince) return;
+        const old = await store.createChat(newChat({ createdAt: minutes(1) }), created);
+        const a = await store.createChat(newChat({ createdAt: minutes(5) }), created);
+        const b = await store.createChat(newChat({ createdAt: minutes(6) }), created);
+        await store.updateChat(a.id, { state: 'queued' }, { type: 'handed_off', actor: 'bot', at: minutes(7) });
+        await store.updateChat(old.id, { state: 'queued' }, { type: 'handed_off', actor: 'bot', at: minutes(8) });
+        const events = await store.listEventsOfChatsSince(minutes(5));
+        expect(events.map((e) => [e.chatId, e.type])).toEqual([
+          [a.id, 'created'],
+          [b.id, 'created'],
+          [a.id, 'handed_off'],
+        ]);
+        expect(await store.listEventsOfChatsSince(minutes(7))).toEqual([]);
+      });
+    });
+
     describe('messages', () => {
       it('appends with per-chat sequence numbers and lists after a sequence', async () => {
         const one = await store.createChat(newChat(), created);

@@ -185,6 +185,16 @@ export class PostgresStore implements Store {
     return rows.map(toEvent);
   }
 
+  async listEventsOfChatsSince(since: Date): Promise<ChatEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT e.id, e.chat_id, e.type, e.actor, e.data, e.at
+       FROM chat_events e JOIN chats c ON c.id = e.chat_id
+       WHERE c.created_at >= $1 ORDER BY e.id`,
+      [since],
+    );
+    return rows.map(toEvent);
+  }
+
   // --- messages --------------------------------------------------------------------------------
 
   async appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
