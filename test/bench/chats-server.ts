@@ -196,6 +196,11 @@ async function main(): Promise<void> {
       send({ id: msg.id, error: (error as Error).message });
     }
   });
+  // The bench process died (or finished without `stop`): do not outlive it.
+  process.on('disconnect', () => {
+    void app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
   const tokens = Object.fromEntries(app.sandbox!.identities().map((i) => [i.email, i.token]));
   send({ ready: true, url: app.url, apiBase: app.sandbox!.apiBase, tokens });
 }
