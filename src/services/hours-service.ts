@@ -1,0 +1,133 @@
+// Opening hours kept in the database (setting `hours`, an HoursSettings value). The config file
+// only seeds an empty database. Every instance keeps the value in memory; a change is written
+// (with its actor: the store audits every setting) and announced on the event bus, and every
+// instance drops its copy on that notice, so the next question reads the new hours.
+import {
+  availability,
+  scheduleFor,
+  validateHours,
+  validateTopicHours,
+  type Availability,
+  type HoursSettings,
+} from '../domain/hours.js';
+import type { Logger } from '../logger.js';
+import type { EventBus, Json, Store, Unsubscribe } from '../ports.js';
+
+export const HOURS_SETTING = 'hours';
+export const HOURS_CHANGED = 'hours.changed';
+const MAX_AGE_MS = 60_000;
+
+export interface HoursServiceOptions {
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  /** The config file's hours: written once into an empty database, and the fallback if the stored value is unreadable. */
+  seed: HoursSettings;
+}
+
+/** Names every problem of a whole HoursSettings value (stored data, or an edit before saving). */
+export function checkHoursSettings(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return ['hours: expected an object'];
+  const v = value as Record<string, unknown>;
+  const errors: string[] = [];
+  const base = validateHours(v.default);
+  if (!base.ok) errors.push(...base.errors.map((e) => `default: ${e}`));
+  const topics = v.topics;
+  if (typeof topics !== 'object' || topics === null || Array.isArray(topics)) {
+    errors.push('topics: expected an object');
+  } else {
+    for (const [id, t] of Object.entries(topics)) {
+      const checked = validateTopicHours(t);
+      if (!checked.ok) errors.push(...checked.errors.map((e) => `topics.${id}: ${e}`));
+    }
+  }
+  return errors;
+}
+
+export class HoursService {
+  private cached: Promise<HoursSettings> | null = null;
+  private cachedAt = 0;
+  /** Bumped on every invalidation: a read that started before a change is not cached after it. */
+  private generation = 0;
+  private unsubscribe: Unsubscribe | null = null;
+
+  constructor(private readonly options: HoursServiceOptions) {}
+
+  /** Seeds an empty database and listens for changes made by any instance. */
+  async start(): Promise<void> {
+    const { store, bus, seed } = this.options;
+    this.unsubscribe = bus.subscribe(HOURS_CHANGED, () => this.invalidate());
+    if ((await store.getSetting(HOURS_SETTING)) === undefined) {
+      await store.setSetting(HOURS_SETTING, seed as unknown as Json, 'config');
+    }
+    this.invalidate();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.cached = null;
+  }
+
+  /** The current hours of every topic. */
+  get(): Promise<HoursSettings> {
+    // A lost notice (a bus outage) cannot keep old hours for longer than MAX_AGE_MS.
+    if (this.cached && Date.now() - this.cachedAt < MAX_AGE_MS) return this.cached;
+    const generation = this.generation;
+    const read = this.read();
+    this.cached = read;
+    this.cachedAt = Date.now();
+    read.then(
+      () => {
+        if (generation !== this.generation && this.cached === read) this.cached = null;
+      },
+      () => {
+        if (this.cached === read) this.cached = null;
+      },
+    );
+    return read;
+  }
+
+  private async read(): Promise<HoursSettings> {
+    const stored = await this.options.store.getSetting(HOURS_SETTING);
+    if (stored === undefined) return this.options.seed;
+    const errors = checkHoursSettings(stored);
+    if (errors.length) {
+      // Someone edited the row by hand: keep serving, with the configured hours, and say why.
+      this.options.log.error({ errors: errors.slice(0, 10) }, 'stored hours are invalid; using the configured hours');
+      return this.options.seed;
+    }
+    return stored as unknown as HoursSettings;
+  }
+
+  /** Whether a topic is open at `at`, and when it next opens or closes. */
+  readonly availability = async (topicId: string, at: Date): Promise<Availability> => {
+    return availability(scheduleFor(await this.get(), topicId), at);
+  };
+
+  /**
+   * Applies `change` to the current hours and stores the result as `actor`. Returns the new
+   * value, or the problems when the result is invalid (then nothing is stored).
+   */
+  async update(
+    actor: string,
+    change: (current: HoursSettings) => HoursSettings,
+  ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {
+    const next = change(await this.read());
+    const errors = checkHoursSettings(next);
+    if (errors.length) return { ok: false, errors };
+    await this.options.store.setSetting(HOURS_SETTING, next as unknown as Json, actor);
+    this.invalidate();
+    try {
+      await this.options.bus.publish(HOURS_CHANGED, { by: actor });
+    } catch (error) {
+      // Stored: this instance already sees it; others within MAX_AGE_MS.
+      this.options.log.warn({ err: error }, 'hours change not announced');
+    }
+    return { ok: true, value: next };
+  }
+}
