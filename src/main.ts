@@ -15,7 +15,10 @@ import { StreamRegistry } from './http/streams.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import type { AgentChannel, EventBus, Scheduler, Store } from './ports.js';
 import { join } from 'node:path';
-import { availability, scheduleFor } from './domain/hours.js';
+import { HoursService } from './services/hours-service.js';
+import { Supervision } from './services/supervision/supervision.js';
+import { offlineRouter } from './http/offline.js';
+import { SUPERVISORS_LANE } from './services/context.js';
 import { createServerI18n } from './i18n.js';
 import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
 import { createWebexChannel } from './adapters/channel/webex/channel.js';
@@ -64,6 +67,10 @@ export interface RunningApp {
   scheduler: Scheduler;
   streams: StreamRegistry;
   chats: ChatModule;
+  /** Opening hours from the database (cached; changes reach every instance through the bus). */
+  hours: HoursService;
+  /** The supervisors' commands and Edit cards. */
+  supervision: Supervision;
   channel: AgentChannel;
   /** The in-process Webex sandbox, when no bot token is configured. */
   sandbox: Sandbox | null;
@@ -136,6 +143,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       return new BotPhase({ assistant: service, log });
     });
 
+    let hoursService: HoursService | null = null;
+    let supervision: Supervision | null = null;
     const chats = await step('chats', async () => {
       if ((await store.listTopics()).length === 0) {
         for (const topic of config.topics) await store.saveTopic(topic, 'config');
@@ -143,7 +152,18 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       const geo = new MaxmindGeoLocator({ paths: geoDbPathsFromSetting(config.geoipDb) });
       await geo.open();
       const i18n = await createServerI18n({ defaultLanguage: config.defaultLanguage, overrides: config.texts });
-      const hours = (topicId: string, at: Date) => availability(scheduleFor(config.hours, topicId), at);
+      // Opening hours live in the database; the config file seeds an empty one.
+      hoursService = new HoursService({ store, bus, log, seed: config.hours });
+      await hoursService.start();
+      closers.push({ name: 'hours', close: async () => hoursService!.stop() });
+      const hours = hoursService.availability;
+      supervision = new Supervision({
+        store,
+        hours: hoursService,
+        log: log.child({ component: 'supervision' }),
+        supervisors: config.supervisors.emails,
+        assistantDefault: config.ai.provider !== 'none',
+      });
       const module = createChatModule({
         store,
         scheduler,
@@ -159,6 +179,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         },
         ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
         chatHooks: botPhase.hooks,
+        // Spaces without a chat: the supervisors' space.
+        deskHooks: { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction },
       });
       botPhase.attach(module);
       routes.push(
@@ -177,6 +199,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
           ...overrides.widgetApi,
         }),
         webhookRoutes(() => channelRef),
+        // The widget's offline form: kept, and posted to the supervisors' space through the outbox.
+        (app) =>
+          app.use(
+            offlineRouter({
+              store,
+              log,
+              enqueue: (markdown) => module.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
+            }),
+          ),
         // The sandbox is created once the server's address is known (step 7).
         (app) => app.use('/sandbox', (req, res, next) => (sandboxRef ? sandboxRef.router(req, res, next) : next())),
       );
@@ -240,6 +271,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         ...(overrides.webexPolicy ? { policy: overrides.webexPolicy } : {}),
       });
       channelRef = channel;
+      supervision!.attach(channel);
       await channel.start(chats.handlers);
       closers.push({ name: 'channel', close: () => channel.stop() });
       await chats.start(channel);
@@ -264,6 +296,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       scheduler,
       streams,
       chats,
+      hours: hoursService!,
+      supervision: supervision!,
       channel: channelRef!,
       sandbox: sandboxRef,
       timings,
