@@ -201,6 +201,8 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     case 'hours':
       return parseHours(w, topicIds);
     case 'holidays': {
+      // "holidays add …" reads as "holiday add …"
+      if (w.list.length && (ADD.has(w.list[0]!) || REMOVE.has(w.list[0]!) || w.list[0] === 'country')) return parseHoliday(w, topicIds);
       const topic = takeTopic(w, topicIds);
       dropLinks(w);
       let year: number | null = null;
@@ -215,6 +217,7 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     case 'holiday':
       return parseHoliday(w, topicIds);
     case 'specials': {
+      if (w.list.length && (ADD.has(w.list[0]!) || REMOVE.has(w.list[0]!))) return parseSpecial(w, topicIds);
       const topic = takeTopic(w, topicIds);
       const rest = leftover(w, topicIds, 'specials');
       return rest ?? ok({ kind: 'specials', topic });
