@@ -50,6 +50,7 @@ export class HoursService {
   /** Bumped on every invalidation: a read that started before a change is not cached after it. */
   private generation = 0;
   private unsubscribe: Unsubscribe | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: HoursServiceOptions) {}
 
@@ -114,6 +115,16 @@ export class HoursService {
    * value, or the problems when the result is invalid (then nothing is stored).
    */
   async update(
+    actor: string,
+    change: (current: HoursSettings) => HoursSettings,
+  ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {
+    // One change at a time on this instance, so two quick edits do not overwrite each other.
+    const run = this.queue.then(() => this.apply(actor, change));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(
     actor: string,
     change: (current: HoursSettings) => HoursSettings,
   ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {

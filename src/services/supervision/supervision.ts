@@ -165,7 +165,7 @@ export class Supervision {
     try {
       if (kind === 'hours_edit') await this.editHours(space, actor, action.inputs);
       else if (kind === 'topic_edit') await this.editTopic(space, actor, action.inputs);
-      else await this.post(space, this.views.problem(['That card is not one of mine, or its form was not understood.'], 'hours')); 
+      else await this.post(space, this.views.problem(['That card is not one of mine, or its form was not understood.'], 'hours'));
     } catch (error) {
       this.options.log.error({ err: error, kind }, 'supervisor card action failed');
       await this.say(space, 'Sorry, that failed on my side; nothing was changed. Please try again.').catch(() => {});
@@ -266,7 +266,7 @@ export class Supervision {
     const current = await this.options.hours.get();
     const scope = topicId === null ? current.default : (current.topics[topicId] ?? {});
     if (!remove(scope).removed) {
-      await this.say(space, `There is no ${what} in ${this.scopeLabel(topicId, topics)}. Nothing was changed.`);
+      await this.say(space, `Nothing to remove: ${what} is not in ${this.scopeLabel(topicId, topics)}. Nothing was changed.`);
       return;
     }
     await this.changeHours(space, actor, topicId, topics, (h) => remove(h).hours, `removed ${what}`);

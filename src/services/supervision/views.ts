@@ -11,6 +11,7 @@ import {
   type Hours,
   type HolidayOnDate,
 } from '../../domain/hours.js';
+import { assistantEnabled } from '../../domain/handoff.js';
 import { formatDuration, type ChatStats, type StatsRow } from '../../domain/stats.js';
 import type { Topic } from '../../domain/types.js';
 import type { Json } from '../../ports.js';
@@ -144,8 +145,13 @@ export class SupervisorViews {
     return { card, fallback };
   }
 
+  /** `assistantDefault`: an assistant provider is configured. */
   topic(topic: Topic, assistantDefault: boolean): View {
-    const assistant = topic.assistant === null ? `as configured (${assistantDefault ? 'on' : 'off'})` : topic.assistant ? 'on' : 'off';
+    const enabled = assistantEnabled(topic, assistantDefault);
+    const assistant =
+      (enabled ? 'on' : 'off') +
+      (topic.assistant === null ? ' (as configured for all topics)' : '') +
+      (topic.assistant === true && !assistantDefault ? ' (no assistant provider is configured)' : '');
     const facts: Fact[] = [
       { title: 'Id', value: topic.id },
       { title: 'Mode', value: topic.mode },

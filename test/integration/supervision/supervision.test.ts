@@ -217,6 +217,38 @@ describe('supervisors in their space', () => {
     expect(section('Support')).toMatch(/First agent response \(median\): —/);
   });
 
+  it('topics, holidays and special days show what is stored', async () => {
+    const list = await command(sam, 'topics');
+    const billing = textOf(await list(/Topic · Billing/));
+    expect(billing).toMatch(/Mode: personal/);
+    expect(billing).toMatch(/Agents: dave@example\.com/);
+    expect(billing).toMatch(/Assistant: off/);
+
+    const year = new Date().getUTCFullYear() + 1;
+    await (await command(sam, 'holiday country PL support'))(/added the holiday public holidays: PL/);
+    const holidays = textOf(await (await command(sam, `holidays ${year} support`))(/Holidays \d{4}/));
+    expect(holidays).toContain(`${year}-11-11`);
+    expect(textOf(await (await command(sam, `holidays ${year} sales`))(/Holidays \d{4} · Sales/))).not.toContain(`${year}-11-11`);
+    await (await command(sam, 'holiday remove PL support'))(/removed the holiday/);
+
+    await (await command(sam, `special add ${year}-12-31 09:00-13:00`))(/set the special day/);
+    expect(textOf(await (await command(sam, 'specials'))(/Special days ·/))).toContain(`${year}-12-31 09:00-13:00`);
+    await (await command(sam, `special remove ${year}-12-31`))(/removed the special day/);
+    expect(textOf(await (await command(sam, `special remove ${year}-12-31`))(/Nothing to remove/))).toMatch(/Nothing was changed/);
+  });
+
+  it("the offline form's messages reach the supervisors' space", async () => {
+    const res = await fetch(`${product.app.url}/api/v1/offline`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'night', name: 'Olga', email: 'olga@example.com', message: 'Please call me back' }),
+    });
+    expect(res.status).toBe(202);
+    const notice = await eventually(async () => (await sam.messages(space)).find((m) => /Offline message/.test(textOf(m))));
+    expect(textOf(notice)).toMatch(/Please call me back/);
+    expect(notice.personEmail).toBe(botEmail);
+  });
+
   it('a change made through one instance reaches another instance on the same database', async () => {
     const store = new PostgresStore(product.db.pool);
     const bus: EventBus = await openEventBus(product.app.config, product.app.database, log);
