@@ -7,7 +7,7 @@ import { initialState, visitorMaySend } from '../domain/chat-state.js';
 import { visitorMessageMarkdown } from '../domain/escape.js';
 import { membersAtStart } from '../domain/routing.js';
 import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
-import type { Chat, ChatMessage, ChatState, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
+import type { Chat, ChatMessage, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
 import { OPEN_STATES, type ChatCore } from './context.js';
 import { ChatError } from './errors.js';

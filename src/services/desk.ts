@@ -145,7 +145,7 @@ export class Desk {
   // Card actions
 
   async onCardAction(action: CardAction): Promise<void> {
-    const { store, channel } = this.deps;
+    const { store } = this.deps;
     if (!(await store.markProcessed(`action:${action.actionId}`))) return;
     const chat = await store.getChatBySpace(action.spaceId);
     if (!chat) {
