@@ -2,6 +2,8 @@
 // sandbox, a visitor talking to the widget API over HTTP, and agents acting through the
 // sandbox's Webex REST API with their own tokens.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -42,6 +44,11 @@ export interface Product {
   dataDir: string;
   /** Starts another instance on the same database and sandbox data (a restart). */
   restart(env?: Record<string, string>): Promise<RunningApp>;
+  /**
+   * Starts a second instance beside the first, on the same database, talking to the first
+   * one's sandbox as if it were Webex (tokens from the sandbox, its own public URL).
+   */
+  another(): Promise<RunningApp>;
   close(): Promise<void>;
 }
 
@@ -96,6 +103,40 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
     dataDir,
     async restart(extra = {}) {
       const next = await boot(extra);
+      apps.push(next);
+      return next;
+    },
+    async another() {
+      const sandbox = first.sandbox!;
+      const free = createServer();
+      await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+      const freePort = (free.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => free.close(() => resolve()));
+      const bot = sandbox.identities().find((i) => i.type === 'bot')!;
+      const config = loadConfig(
+        {
+          LOG_LEVEL: 'silent',
+          DATA_DIR: dataDir,
+          CONFIG_FILE: configFile,
+          EVENT_BUS: 'postgres',
+          TIMER_SWEEP_EVERY: '200ms',
+          ...env,
+          PORT: String(freePort),
+          PUBLIC_URL: `http://127.0.0.1:${freePort}`,
+          WEBEX_BOT_TOKEN: bot.token,
+          WEBEX_RELAY_TOKEN: sandbox.tokenFor('relay@example.com'),
+          WEBEX_WEBHOOK_SECRET: 'sandbox-webhook-secret',
+          HYDRA_SERVICE_URL: sandbox.apiBase,
+        },
+        [],
+        dataDir,
+      );
+      const next = await startApp(config, {
+        ...FAST,
+        port: freePort,
+        log,
+        database: { pool: db.pool, url: db.url, embedded: false, close: async () => {} },
+      });
       apps.push(next);
       return next;
     },
