@@ -8,6 +8,12 @@ import type { Clock, Json, NewOutboxItem, OutboxItem, Store } from '../ports.js'
 
 export type Deliver = (item: OutboxItem) => Promise<void>;
 
+/**
+ * Overlapping claim queries per worker. The Store leases only each lane's oldest item (and skips
+ * leased rows), so overlapping claims never break a lane's order.
+ */
+const MAX_CLAIMERS = 2;
+
 export interface OutboxOptions {
   store: Store;
   deliver: Deliver;
@@ -47,7 +53,8 @@ export class OutboxWorker {
   private readonly maxDelayMs: number;
   private readonly inflight = new Map<number, Promise<void>>();
   private running = false;
-  private pumping = false;
+  /** Claim queries in progress; two may overlap so a new item need not wait for a slow one. */
+  private claimers = 0;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   /** Observers for tests and benchmarks: called after each successful delivery. */
@@ -95,7 +102,7 @@ export class OutboxWorker {
 
   wake(): void {
     if (!this.running) return;
-    if (this.pumping) {
+    if (this.claimers >= MAX_CLAIMERS) {
       this.again = true;
       return;
     }
@@ -112,7 +119,7 @@ export class OutboxWorker {
   }
 
   private async pump(): Promise<void> {
-    this.pumping = true;
+    this.claimers++;
     try {
       do {
         this.again = false;
@@ -135,7 +142,7 @@ export class OutboxWorker {
         if (items.length === room) this.again = true;
       } while (this.again && this.running);
     } finally {
-      this.pumping = false;
+      this.claimers--;
     }
   }
 
