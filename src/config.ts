@@ -304,6 +304,13 @@ const envSchema = z.object({
   ASSISTANT_KNOWLEDGE_DIR: optionalString,
   ASSISTANT_MAX_TURNS: integerVar(8, 1, 100),
 
+  TRANSLATOR: z.enum(['none', 'google', 'llm']).default('none'),
+  AGENT_LANGUAGE: optionalString.pipe(language.nullable()),
+  GOOGLE_TRANSLATE_API_KEY: optionalString,
+  GOOGLE_APPLICATION_CREDENTIALS: optionalString,
+  TRANSLATOR_MODEL: optionalString,
+  TRANSLATOR_TIMEOUT: duration.optional(),
+
   TIMER_INACTIVITY_WARN: duration.optional(),
   TIMER_INACTIVITY_CLOSE: duration.optional(),
   TIMER_LOST_VISITOR: duration.optional(),
@@ -349,6 +356,19 @@ export type AiConfig =
       maxTurns: number;
     };
 
+export type TranslationConfig = {
+  /** The agents' language: visitors' words are translated into it, agents' replies out of it. */
+  agentLanguage: string;
+  /** Deadline of one translation; after it the original text is used. */
+  timeoutMs: number;
+} & (
+  | { provider: 'none' }
+  /** apiKey null: the service account of GOOGLE_APPLICATION_CREDENTIALS. */
+  | { provider: 'google'; apiKey: string | null }
+  /** The OpenAI-compatible endpoint of the assistant (OPENAI_*). */
+  | { provider: 'llm'; apiKey: string | null; baseUrl: string | null; model: string }
+);
+
 export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
   topics: (TopicConfig & { position: number })[];
   /** Opening hours in the hours domain's shape (`isOpen`, `nextOpening` take it as is). */
@@ -380,6 +400,7 @@ export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
   };
   geoipDb: string | null;
   ai: AiConfig;
+  translation: TranslationConfig;
 }
 
 const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|private[-_]?key|credential/i;
@@ -526,6 +547,26 @@ export function loadConfig(
     };
   }
 
+  const translationBase = { agentLanguage: e.AGENT_LANGUAGE ?? 'en', timeoutMs: e.TRANSLATOR_TIMEOUT ?? 5_000 };
+  let translation: TranslationConfig = { provider: 'none', ...translationBase };
+  if (e.TRANSLATOR === 'google') {
+    if (!e.GOOGLE_TRANSLATE_API_KEY && !e.GOOGLE_APPLICATION_CREDENTIALS) {
+      issues.push({ path: 'GOOGLE_TRANSLATE_API_KEY', message: 'required with TRANSLATOR=google (or set GOOGLE_APPLICATION_CREDENTIALS)' });
+    }
+    translation = { provider: 'google', apiKey: e.GOOGLE_TRANSLATE_API_KEY, ...translationBase };
+  } else if (e.TRANSLATOR === 'llm') {
+    if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+      issues.push({ path: 'OPENAI_API_KEY', message: 'required with TRANSLATOR=llm (or set OPENAI_BASE_URL for a local model)' });
+    }
+    translation = {
+      provider: 'llm',
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.TRANSLATOR_MODEL ?? e.OPENAI_MODEL ?? 'gpt-4o-mini',
+      ...translationBase,
+    };
+  }
+
   if (issues.length) throw new ConfigError(issues);
 
   return {
@@ -556,5 +597,6 @@ export function loadConfig(
     },
     geoipDb: e.GEOIP_DB ? path.resolve(cwd, e.GEOIP_DB) : null,
     ai,
+    translation,
   };
 }
