@@ -13,6 +13,7 @@ import { ChatNotices } from './notices.js';
 import { OutboxWorker, type OutboxOptions } from './outbox.js';
 import { Presence } from './presence.js';
 import { ChatTimersService } from './timers.js';
+import type { ChatTranslation } from './translation.js';
 
 export interface ChatModuleOptions {
   store: Store;
@@ -30,6 +31,8 @@ export interface ChatModuleOptions {
   outbox?: Pick<OutboxOptions, 'concurrency' | 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs'>;
   chatHooks?: ChatHooks;
   deskHooks?: DeskHooks;
+  /** Machine translation (TRANSLATOR); absent: messages pass untranslated. */
+  translation?: ChatTranslation;
 }
 
 export interface ChatModule {
@@ -79,6 +82,7 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
     cards: new CardBuilder(options.cardsDir),
     settings: options.settings,
     hours: options.hours,
+    translation: options.translation,
   });
   deliverer = new Deliverer(core);
   const chats = new ChatService(core, options.chatHooks);

@@ -186,7 +186,12 @@ export class ChatService {
     if (!created) return { seq: message.seq, created };
     const name = visitorDisplayName(chat.visitor) ?? 'Visitor';
     await Promise.all([
-      this.core.deliver(chat.id, { kind: 'visitor_message', markdown: visitorMessageMarkdown(name, text) }),
+      this.core.deliver(chat.id, {
+        kind: 'visitor_message',
+        markdown: visitorMessageMarkdown(name, text),
+        // Translated when delivered, so the visitor's request never waits for the translator.
+        ...(this.deps.translation?.needed(chat.language) ? { translate: { text, language: chat.language } } : {}),
+      }),
       this.deps.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
       this.core.announceMessage(chat.id, message.seq),
     ]);

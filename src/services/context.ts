@@ -8,6 +8,7 @@ import type { AgentChannel, Clock, GeoLocator, Json, Scheduler, Store } from '..
 import type { CardBuilder } from './cards.js';
 import type { ChatNotices } from './notices.js';
 import type { OutboxWorker } from './outbox.js';
+import type { ChatTranslation } from './translation.js';
 
 export interface ChatTimers {
   inactivityWarn: number;
@@ -45,6 +46,8 @@ export interface ChatDeps {
   settings: ChatSettings;
   /** Whether a topic is open at a time (the hours domain over the configured hours). */
   hours(topicId: string, at: Date): TopicHours | Promise<TopicHours>;
+  /** Machine translation between visitor and agents (TRANSLATOR); absent: off. */
+  translation?: ChatTranslation | undefined;
 }
 
 export const OPEN_STATES: ChatState[] = ['bot', 'queued', 'active'];
@@ -55,7 +58,8 @@ export type Delivery =
   | { kind: 'add_members'; emails: string[] }
   | { kind: 'remove_members'; emails: string[] }
   | { kind: 'rename_space'; title: string }
-  | { kind: 'visitor_message'; markdown: string }
+  /** `translate`: the deliverer adds the agents' translation of `text` under the markdown. */
+  | { kind: 'visitor_message'; markdown: string; translate?: { text: string; language: string } }
   | { kind: 'bot_message'; markdown: string; parentId?: string }
   | { kind: 'control_card' }
   | { kind: 'closed_card' }

@@ -55,7 +55,7 @@ export class Deliverer {
     const { channel, store } = this.deps;
     switch (item.kind) {
       case 'visitor_message':
-        await channel.postAsVisitor(await this.spaceOf(item.chatId), String(payload.markdown ?? ''));
+        await channel.postAsVisitor(await this.spaceOf(item.chatId), await this.visitorMarkdown(item.chatId, payload));
         return;
       case 'bot_message': {
         const parentId = typeof payload.parentId === 'string' ? payload.parentId : undefined;
@@ -101,6 +101,17 @@ export class Deliverer {
     // Purged by retention: nothing left to deliver to.
     if (!chat) throw new DeliveryError(`chat ${chatId} no longer exists`, 404);
     return chat;
+  }
+
+  /** The visitor's line, with the agents' translation under it when the chat asks for one. */
+  private async visitorMarkdown(chatId: string, payload: Payload): Promise<string> {
+    const markdown = String(payload.markdown ?? '');
+    const translate = payload.translate as { text?: unknown; language?: unknown } | undefined;
+    const translation = this.deps.translation;
+    if (!translation || !translate || typeof translate.text !== 'string' || typeof translate.language !== 'string') return markdown;
+    // Never throws: a failed translation leaves the visitor's words alone.
+    const line = await translation.lineForAgents(translate.language, translate.text, chatId);
+    return line ? `${markdown}\n${line}` : markdown;
   }
 
   private async spaceOf(chatId: string): Promise<string> {

@@ -107,10 +107,15 @@ export class Desk {
       this.deps.settings.agentDisplay,
       this.deps.i18n.t(chat.language, 'agent.support'),
     );
+    // The visitor reads the reply in their language; the original stays in `data.original`.
+    const reply = this.deps.translation
+      ? await this.deps.translation.forVisitor(chat.language, message.text, chat.id)
+      : { text: message.text, data: null };
     const { message: stored, created } = await store.appendMessage({
       chatId: chat.id,
       from: 'agent',
-      text: message.text,
+      text: reply.text,
+      ...(reply.data ? { data: { ...reply.data } } : {}),
       authorName,
       externalId: message.messageId,
       at: message.at,
