@@ -31,6 +31,8 @@ import { webhookRoutes } from './http/webhooks.js';
 import { createAssistant } from './adapters/ai/index.js';
 import { createAssistantTexts } from './adapters/ai/texts.js';
 import { createAssistantService } from './services/assistant.js';
+import { createTranslator } from './adapters/translate/index.js';
+import { ChatTranslation } from './services/translation.js';
 import { BotPhase } from './services/bot-phase.js';
 
 /** Replacements and extras for tests and benchmarks; production passes none. */
@@ -179,6 +181,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         },
         ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
         chatHooks: botPhase.hooks,
+        ...translationOf(config, log),
         // Spaces without a chat: the supervisors' space.
         deskHooks: { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction },
       });
@@ -388,4 +391,13 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
   void runCli();
+}
+
+/** TRANSLATOR: the chat module's translation between visitors and agents, or nothing when off. */
+function translationOf(config: Config, log: Logger): { translation?: ChatTranslation } {
+  const { agentLanguage, timeoutMs, ...settings } = config.translation;
+  const translator = createTranslator(settings, { timeoutMs });
+  if (!translator) return {};
+  log.info({ translator: settings.provider, agentLanguage }, 'machine translation on');
+  return { translation: new ChatTranslation({ translator, agentLanguage, timeoutMs, log: log.child({ component: 'translation' }) }) };
 }
