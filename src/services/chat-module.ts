@@ -112,6 +112,7 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
       await timers.scheduleRecurring();
     },
     async stop() {
+      timers.stop();
       presence.stop();
       await outbox.stop();
     },

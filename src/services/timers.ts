@@ -25,7 +25,14 @@ export function timerPolicy(timers: ChatCore['deps']['settings']['timers']): Tim
 }
 
 export class ChatTimersService {
+  private stopping = false;
+
   constructor(private readonly core: ChatCore) {}
+
+  /** A sweep in progress stops after the chat at hand (shutdown must not wait for thousands). */
+  stop(): void {
+    this.stopping = true;
+  }
 
   private get deps() {
     return this.core.deps;
@@ -54,6 +61,7 @@ export class ChatTimersService {
     const policy = timerPolicy(this.deps.settings.timers);
     const open = await this.deps.store.listChats({ states: OPEN_STATES });
     for (const chat of open) {
+      if (this.stopping) return;
       try {
         const verdict = timerVerdict(chat, now, policy);
         if (verdict === 'close_left') {
