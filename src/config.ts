@@ -292,6 +292,10 @@ const envSchema = z.object({
   WEBEX_CLIENT_ID: optionalString,
   WEBEX_CLIENT_SECRET: optionalString,
   HYDRA_SERVICE_URL: optionalUrl(['http:', 'https:']),
+  MESSENGER: z.enum(['webex', 'slack']).default('webex'),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_API_URL: optionalUrl(['http:', 'https:']),
   GEOIP_DB: optionalString,
 
   AI_PROVIDER: z.enum(['none', 'dialogflow', 'openai']).default('none'),
@@ -396,6 +400,16 @@ export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
     clientId: string | null;
     clientSecret: string | null;
     /** The Webex API base; null in sandbox mode (the sandbox provides its own). */
+    apiUrl: string | null;
+  };
+  /** Where agents work: Webex (default) or Slack. */
+  messenger: 'webex' | 'slack';
+  slack: {
+    /** No bot token: the in-process Slack sandbox plays Slack. */
+    sandbox: boolean;
+    botToken: string | null;
+    signingSecret: string | null;
+    /** The Web API base (default Slack's); null in sandbox mode. */
     apiUrl: string | null;
   };
   geoipDb: string | null;
@@ -519,6 +533,10 @@ export function loadConfig(
     });
   }
 
+  if (e.MESSENGER === 'slack' && e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    issues.push({ path: 'SLACK_SIGNING_SECRET', message: 'required with SLACK_BOT_TOKEN (deliveries are verified with it)' });
+  }
+
   if (e.EVENT_BUS === 'redis' && !e.REDIS_URL) {
     issues.push({ path: 'REDIS_URL', message: 'required with EVENT_BUS=redis' });
   }
@@ -594,6 +612,13 @@ export function loadConfig(
       clientId: e.WEBEX_CLIENT_ID,
       clientSecret: e.WEBEX_CLIENT_SECRET,
       apiUrl: e.HYDRA_SERVICE_URL ?? (sandbox ? null : 'https://webexapis.com/v1'),
+    },
+    messenger: e.MESSENGER,
+    slack: {
+      sandbox: e.SLACK_BOT_TOKEN === null,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL ?? (e.SLACK_BOT_TOKEN === null ? null : 'https://slack.com/api'),
     },
     geoipDb: e.GEOIP_DB ? path.resolve(cwd, e.GEOIP_DB) : null,
     ai,
