@@ -24,12 +24,15 @@ import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind
 import { createWebexChannel } from './adapters/channel/webex/channel.js';
 import type { RetryPolicy } from './adapters/channel/webex/client.js';
 import { createSandbox, type Sandbox } from './sandbox/index.js';
+import { createSlackChannel } from './adapters/channel/slack/channel.js';
+import type { SlackRetryPolicy } from './adapters/channel/slack/client.js';
+import { SLACK_SANDBOX_BOT_TOKEN, SlackSandbox } from './sandbox/slack/index.js';
 import { createChatModule, type ChatModule } from './services/chat-module.js';
 import type { OutboxOptions } from './services/outbox.js';
 import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { createAssistant } from './adapters/ai/index.js';
-import { createAssistantTexts } from './adapters/ai/texts.js';
+import { assistantTexts } from './adapters/ai/texts.js';
 import { createAssistantService } from './services/assistant.js';
 import { createTranslator } from './adapters/translate/index.js';
 import { ChatTranslation } from './services/translation.js';
@@ -55,6 +58,8 @@ export interface AppOverrides {
   sandboxDataDir?: string | null;
   /** The Webex client's retry policy (tests shorten the waits). */
   webexPolicy?: Partial<RetryPolicy>;
+  /** The Slack client's retry policy (tests shorten the waits). */
+  slackPolicy?: Partial<SlackRetryPolicy>;
 }
 
 export interface RunningApp {
@@ -76,6 +81,8 @@ export interface RunningApp {
   channel: AgentChannel;
   /** The in-process Webex sandbox, when no bot token is configured. */
   sandbox: Sandbox | null;
+  /** The in-process Slack sandbox (MESSENGER=slack without SLACK_BOT_TOKEN). */
+  slackSandbox: SlackSandbox | null;
   /** How long each start-up step took, in order. */
   timings: { step: string; ms: number }[];
   /** Graceful stop; safe to call more than once. */
@@ -130,15 +137,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     const routes: RouteMount[] = [];
 
     // 4. Services: each adds its jobs (scheduler.define) and its routes (routes.push) here.
-    // 4a. Chats: topics seeded from the config into an empty database; the chat services
-    //     (their timers defined now; their channel attached once HTTP is up, step 7).
-    // The assistant (AI_PROVIDER): answers chats in state `bot` through the chat hooks.
+    //    Every sentence a visitor reads comes from one i18next instance over `locales/`.
+    const i18n = await createServerI18n({ defaultLanguage: config.defaultLanguage, overrides: config.texts });
+
+    // 4a. The assistant (AI_PROVIDER): answers chats in state `bot` through the chat hooks.
     const botPhase = await step('assistant', async () => {
       const assistant = await createAssistant(config.ai, log);
       const service = createAssistantService({
         assistant,
         store,
-        texts: await createAssistantTexts({ defaultLanguage: config.defaultLanguage, overrides: config.texts }),
+        texts: assistantTexts(i18n),
         log,
         turnLimit: config.ai.provider === 'none' ? 0 : config.ai.maxTurns,
       });
@@ -147,13 +155,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
     let hoursService: HoursService | null = null;
     let supervision: Supervision | null = null;
+    // 4b. Chats: topics seeded from the config into an empty database; the chat services
+    //     (their timers defined now; their channel attached once HTTP is up, step 7).
     const chats = await step('chats', async () => {
       if ((await store.listTopics()).length === 0) {
         for (const topic of config.topics) await store.saveTopic(topic, 'config');
       }
       const geo = new MaxmindGeoLocator({ paths: geoDbPathsFromSetting(config.geoipDb) });
       await geo.open();
-      const i18n = await createServerI18n({ defaultLanguage: config.defaultLanguage, overrides: config.texts });
       // Opening hours live in the database; the config file seeds an empty one.
       hoursService = new HoursService({ store, bus, log, seed: config.hours });
       await hoursService.start();
@@ -211,13 +220,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
               enqueue: (markdown) => module.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
             }),
           ),
-        // The sandbox is created once the server's address is known (step 7).
+        // The sandboxes are created once the server's address is known (step 7).
+        (app) =>
+          app.use('/sandbox/slack', (req, res, next) => (slackSandboxRef ? slackSandboxRef.router(req, res, next) : next())),
         (app) => app.use('/sandbox', (req, res, next) => (sandboxRef ? sandboxRef.router(req, res, next) : next())),
       );
       return module;
     });
     let channelRef: AgentChannel | null = null;
     let sandboxRef: Sandbox | null = null;
+    let slackSandboxRef: SlackSandbox | null = null;
 
     // 5. Start the jobs, once every job is defined.
     await step('scheduler', async () => {
@@ -243,6 +255,33 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     //    registers webhooks pointing at this server, so it starts after HTTP; then the chats.
     await step('channel', async () => {
       const base = (config.publicUrl ?? http.url).replace(/\/$/, '');
+      if (config.messenger === 'slack') {
+        if (config.slack.sandbox) {
+          slackSandboxRef = new SlackSandbox({
+            publicUrl: `${base}/sandbox/slack`,
+            requestUrl: `${base}/webhooks/slack`,
+            log: log.child({ component: 'slack-sandbox' }),
+          });
+          const slackSandbox = slackSandboxRef;
+          closers.push({ name: 'slack-sandbox', close: () => slackSandbox.close() });
+        }
+        const slack = createSlackChannel({
+          apiBase: slackSandboxRef?.apiBase ?? config.slack.apiUrl ?? undefined,
+          botToken: config.slack.botToken ?? SLACK_SANDBOX_BOT_TOKEN,
+          signingSecret: config.slack.signingSecret ?? slackSandboxRef!.signingSecret,
+          dedupe: (key) => store.markProcessed(key),
+          logger: log.child({ component: 'slack' }),
+          ...(overrides.slackPolicy ? { policy: overrides.slackPolicy } : {}),
+        });
+        channelRef = slack;
+        supervision!.attach(slack);
+        await slack.start(chats.handlers);
+        closers.push({ name: 'channel', close: () => slack.stop() });
+        await chats.start(slack);
+        closers.push({ name: 'chats', close: () => chats.stop() });
+        closers.push({ name: 'assistant', close: () => botPhase.stop() });
+        return;
+      }
       if (config.webex.sandbox) {
         const sandbox = await createSandbox({
           publicUrl: `${base}/sandbox`,
@@ -303,6 +342,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       supervision: supervision!,
       channel: channelRef!,
       sandbox: sandboxRef,
+      slackSandbox: slackSandboxRef,
       timings,
       close: () => (closing ??= closeAll()),
     };
