@@ -36,25 +36,42 @@ function setPath(target: Record<string, unknown>, key: string, value: string): v
   node[parts[parts.length - 1]!] = value;
 }
 
+/** The widget's strings are the browser's business; every other file is a server namespace. */
+const BROWSER_NAMESPACES = new Set(['widget']);
+
+/**
+ * One i18next instance for every server namespace (`server.json`, `assistant.json`, …). Overrides
+ * whose key starts with another namespace's name and a dot (`assistant.greeting`) go to that
+ * namespace; the rest to `server`.
+ */
 export async function createServerI18n(options: I18nOptions = {}): Promise<ServerI18n> {
   const dir = options.localesDir ?? DEFAULT_LOCALES_DIR;
   const fallback = options.defaultLanguage ?? 'en';
-  const resources: Record<string, { server: Record<string, unknown> }> = {};
+  const resources: Record<string, Record<string, Record<string, unknown>>> = {};
+  const namespaces = new Set(['server']);
   for (const lng of readdirSync(dir)) {
-    const file = path.join(dir, lng, 'server.json');
-    if (!existsSync(file)) continue;
-    resources[lng] = { server: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+    const folder = path.join(dir, lng);
+    if (!existsSync(path.join(folder, 'server.json'))) continue;
+    for (const file of readdirSync(folder)) {
+      const ns = path.basename(file, '.json');
+      if (!file.endsWith('.json') || BROWSER_NAMESPACES.has(ns)) continue;
+      namespaces.add(ns);
+      (resources[lng] ??= {})[ns] = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Record<string, unknown>;
+    }
   }
   for (const [lng, texts] of Object.entries(options.overrides ?? {})) {
-    const server = (resources[lng] ??= { server: {} }).server;
-    for (const [key, text] of Object.entries(texts)) setPath(server, key, text);
+    for (const [key, text] of Object.entries(texts)) {
+      const [head, ...rest] = key.split('.');
+      const ns = head && rest.length > 0 && head !== 'server' && namespaces.has(head) ? head : 'server';
+      setPath(((resources[lng] ??= {})[ns] ??= {}), ns === 'server' ? key : rest.join('.'), text);
+    }
   }
   const instance: I18nInstance = i18next.createInstance();
   await instance.init({
     resources,
     lng: fallback,
     fallbackLng: resources[fallback] ? fallback : 'en',
-    ns: ['server'],
+    ns: [...namespaces],
     defaultNS: 'server',
     // Sentences go to the widget as plain text (rendered with textContent), never as HTML.
     interpolation: { escapeValue: false },
