@@ -1,6 +1,7 @@
 // How Slack shows a mrkdwn text, as far as the sandbox models it: `<…>` tokens become mentions
-// and links, `&amp;`/`&lt;`/`&gt;` are decoded, zero-width spaces are invisible, and `*x*`
-// is bold only when the marks hug visible characters at word boundaries.
+// and links, a line starting with `&gt;` is a quote, `&amp;`/`&lt;`/`&gt;` are decoded,
+// zero-width spaces are invisible, and `*x*` is bold only when the marks hug visible characters
+// at word boundaries.
 
 export interface Rendered {
   /** The characters a reader sees (formatting marks of real formatting removed). */
@@ -11,6 +12,8 @@ export interface Rendered {
   links: string[];
   /** Texts shown in bold. */
   bold: string[];
+  /** Lines shown as quotes. */
+  quotes: string[];
 }
 
 const BOLD = /(^|[\s(])\*([^\s*\u200b](?:[^*\n]*?[^\s*\u200b])?)\*(?=$|[\s.,!?;:)])/g;
@@ -19,7 +22,13 @@ export function renderMrkdwn(text: string): Rendered {
   const mentions: string[] = [];
   const links: string[] = [];
   const bold: string[] = [];
-  let shown = text.replace(/<([^<>]*)>/g, (_all, inner: string) => {
+  const quotes: string[] = [];
+  // A line starting with `&gt;` (what Slack stores for a typed `>`) is a quote.
+  let shown = text.replace(/^[ \t]*&gt;[ \t]?(.*)$/gm, (_all, line: string) => {
+    quotes.push(line);
+    return line;
+  });
+  shown = shown.replace(/<([^<>]*)>/g, (_all, inner: string) => {
     const [target = '', label] = inner.split('|', 2);
     if (target.startsWith('@')) {
       mentions.push(target.slice(1));
@@ -43,5 +52,5 @@ export function renderMrkdwn(text: string): Rendered {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
-  return { shown, mentions, links, bold };
+  return { shown, mentions, links, bold, quotes };
 }

@@ -34,11 +34,13 @@ describe('markdownToMrkdwn', () => {
     expect(shown.mentions).toEqual([]);
     expect(shown.links).toEqual([]);
     expect(shown.bold).toEqual(['Jan:']);
+    expect(shown.quotes).toEqual([]);
   });
 
   it('keeps the product’s own bold and links', () => {
     expect(markdownToMrkdwn('**Alice** claimed [the chat](https://x.example/c/1)')).toBe('*Alice* claimed <https://x.example/c/1|the chat>');
     expect(markdownToMrkdwn('a < b && c > d')).toBe('a &lt; b &amp;&amp; c &gt; d');
+    expect(renderMrkdwn(markdownToMrkdwn('> quoted by the bot')).quotes).toEqual(['quoted by the bot']);
     // Already escaped entities are not escaped twice.
     expect(markdownToMrkdwn(escapeMarkdown('1 < 2 & 3'))).toBe('1 &lt; 2 &amp; 3');
   });

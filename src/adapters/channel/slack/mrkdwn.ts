@@ -16,7 +16,8 @@ const FORMATTING = new Set(['*', '_', '~', '`']);
  * The product's messages are written in Webex markdown (CommonMark: `**bold**`, `[label](url)`,
  * backslash escapes, `&lt;`-style entities for visitor text). This turns them into mrkdwn:
  * escaped characters show literally (formatting marks are broken with a zero-width space, an
- * escaped `:` in `http\://` keeps an address from becoming a link), `**x**` becomes `*x*`,
+ * escaped `:` in `http\://` keeps an address from becoming a link, an escaped `>` starting a
+ * line does not quote it), `**x**` becomes `*x*`,
  * http(s) links become `<url|label>`, and every other `&`, `<`, `>` is escaped.
  */
 export function markdownToMrkdwn(markdown: string): string {
@@ -36,6 +37,8 @@ export function markdownToMrkdwn(markdown: string): string {
     }
     if (c === '&') {
       const entity = /^&(amp|lt|gt);/.exec(text.slice(i));
+      // Slack quotes a line that starts with `&gt;`; an escaped `>` (an entity here) is text.
+      if (entity?.[1] === 'gt' && /(^|\n)[ \t]*$/.test(out)) out += ZWSP;
       out += entity ? entity[0] : '&amp;';
       i += entity ? entity[0].length : 1;
       continue;
