@@ -84,6 +84,20 @@ export interface NewOutboxItem {
   payload: Json;
 }
 
+/** `appendMessageWithOutbox`: the item comes back already leased when its lane was empty. */
+export interface LeaseIfHead {
+  leaseMs: number;
+}
+
+export interface AppendedWithOutbox {
+  message: ChatMessage;
+  created: boolean;
+  /** The stored delivery; null when the message was a duplicate (nothing enqueued). */
+  item: OutboxItem | null;
+  /** True when `item` is leased to the caller (asked with `lease` and it heads its lane). */
+  leased: boolean;
+}
+
 /** A message left through the widget's offline form (table `offline_messages`). */
 export interface NewOfflineMessage {
   topicId: string;
@@ -138,6 +152,17 @@ export interface Store {
    * the stored one comes back with `created: false`.
    */
   appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>;
+  /**
+   * `appendMessage` and, only when the message is new, `enqueueOutbox(item)`, atomically in one
+   * round trip (both or neither). With `lease`, the item is also leased to the caller when no
+   * other item of its lane is stored, so the caller may attempt it at once without a claim;
+   * otherwise it waits for `claimOutbox` like any item. Optional: without it, the two calls.
+   */
+  appendMessageWithOutbox?(
+    message: NewMessage,
+    item: Omit<NewOutboxItem, 'chatId'>,
+    lease?: LeaseIfHead,
+  ): Promise<AppendedWithOutbox>;
   /** Messages with seq > afterSeq, in order. */
   listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]>;
 

@@ -453,6 +453,105 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe('message with its delivery (appendMessageWithOutbox)', () => {
+      const lease = 30_000;
+      /** Optional in the port; every adapter here has it. */
+      const withOutbox = () => {
+        const method = store.appendMessageWithOutbox;
+        expect(method, 'appendMessageWithOutbox').toBeTypeOf('function');
+        return method!.bind(store);
+      };
+
+      it('stores the message and its delivery together, leased when it heads its lane', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        const first = await append(
+          { chatId: chat.id, from: 'visitor', text: 'hi', clientId: 'c1' },
+          { kind: 'visitor_message', payload: { markdown: '**V**: hi' } },
+          { leaseMs: lease },
+        );
+        expect(first).toMatchObject({ created: true, leased: true, message: { seq: 1, text: 'hi', clientId: 'c1', from: 'visitor' } });
+        expect(first.item).toMatchObject({ chatId: chat.id, kind: 'visitor_message', payload: { markdown: '**V**: hi' }, attempts: 0 });
+        expect(await store.listMessages(chat.id, 0)).toEqual([first.message]);
+        expect(await store.countPendingOutbox(chat.id)).toBe(1);
+        // Leased to the caller: no claimer gets it, and the next one waits behind it.
+        const second = await append(
+          { chatId: chat.id, from: 'visitor', text: 'again', clientId: 'c2' },
+          { kind: 'visitor_message', payload: 2 },
+          { leaseMs: lease },
+        );
+        expect(second).toMatchObject({ created: true, leased: false, message: { seq: 2 } });
+        expect(await store.claimOutbox(new Date(), 10, lease)).toEqual([]);
+        await store.completeOutbox(first.item!.id);
+        expect((await store.claimOutbox(new Date(), 10, lease)).map((i) => i.id)).toEqual([second.item!.id]);
+      });
+
+      it('leases nothing unless asked, and never past an older item of the lane', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        const plain = await append({ chatId: chat.id, from: 'visitor', text: 'a', clientId: 'a' }, { kind: 'k', payload: 'a' });
+        expect(plain.leased).toBe(false);
+        const other = await store.createChat(newChat(), created);
+        const older = await store.enqueueOutbox({ chatId: other.id, kind: 'control_card', payload: {} });
+        const behind = await append({ chatId: other.id, from: 'visitor', text: 'b', clientId: 'b' }, { kind: 'k', payload: 'b' }, { leaseMs: lease });
+        expect(behind.leased).toBe(false);
+        const claimed = await store.claimOutbox(new Date(), 10, lease);
+        expect(claimed.map((i) => i.id).sort((x, y) => x - y)).toEqual([plain.item!.id, older.id].sort((x, y) => x - y));
+      });
+
+      it('returns the stored message for a repeated clientId and enqueues nothing again', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        const message = { chatId: chat.id, from: 'visitor' as const, text: 'hi', clientId: 'k1' };
+        const first = await append(message, { kind: 'k', payload: 1 }, { leaseMs: lease });
+        const again = await append(message, { kind: 'k', payload: 1 }, { leaseMs: lease });
+        expect(again).toEqual({ message: first.message, created: false, item: null, leased: false });
+        // Also a message first stored by appendMessage, and retries racing each other.
+        await store.appendMessage({ chatId: chat.id, from: 'visitor', text: 'x', clientId: 'k2' });
+        const racing = await Promise.all(
+          Array.from({ length: 6 }, () => append({ ...message, clientId: 'k3' }, { kind: 'k', payload: 3 }, { leaseMs: lease })),
+        );
+        expect(racing.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(racing.map((r) => r.message.seq))).toEqual(new Set([3]));
+        expect((await append({ ...message, clientId: 'k2' }, { kind: 'k', payload: 2 })).created).toBe(false);
+        expect(await store.countPendingOutbox(chat.id)).toBe(2);
+        expect((await store.listMessages(chat.id, 0)).map((m) => m.seq)).toEqual([1, 2, 3]);
+      });
+
+      it('stores neither when the delivery cannot be stored, and refuses an unknown chat', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        // An empty kind breaks the outbox's CHECK: the message must not stay behind alone.
+        await expect(append({ chatId: chat.id, from: 'visitor', text: 'x', clientId: 'c' }, { kind: '', payload: 1 })).rejects.toThrow();
+        expect(await store.listMessages(chat.id, 0)).toEqual([]);
+        expect(await store.countPendingOutbox(chat.id)).toBe(0);
+        const ok = await append({ chatId: chat.id, from: 'visitor', text: 'x', clientId: 'c' }, { kind: 'k', payload: 1 });
+        expect(ok.message.seq).toBe(1);
+        await expect(append({ chatId: randomUUID(), from: 'visitor', text: 'x' }, { kind: 'k', payload: 1 })).rejects.toThrow();
+      });
+
+      it('leases at most the head of a lane while appends and plain enqueues race', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            i % 3 === 0
+              ? store.enqueueOutbox({ chatId: chat.id, kind: 'bot_message', payload: i }).then((item) => ({ item, leased: false }))
+              : append({ chatId: chat.id, from: 'visitor', text: `m${i}`, clientId: `c${i}` }, { kind: 'k', payload: i }, { leaseMs: lease }),
+          ),
+        );
+        const ids = results.map((r) => r.item!.id).sort((x, y) => x - y);
+        const leased = results.filter((r) => r.leased).map((r) => r.item!.id);
+        expect(leased.length).toBeLessThanOrEqual(1);
+        // A leased item was the lane's oldest; otherwise the claim hands out the oldest.
+        const head = leased[0] ?? (await store.claimOutbox(new Date(), 10, lease)).map((i) => i.id)[0];
+        expect(head).toBe(ids[0]);
+        expect(await store.claimOutbox(new Date(), 10, lease)).toEqual([]);
+        const seqs = (await store.listMessages(chat.id, 0)).map((m) => m.seq);
+        expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      });
+    });
+
     describe('dedupe and retention', () => {
       it('marks a delivery id processed exactly once, also under concurrency', async () => {
         expect(await store.markProcessed('msg-1')).toBe(true);

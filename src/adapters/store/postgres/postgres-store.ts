@@ -2,10 +2,12 @@
 import type pg from 'pg';
 import type { Chat, ChatEvent, ChatMessage, ChatState, Topic } from '../../../domain/types.js';
 import type {
+  AppendedWithOutbox,
   AuditEntry,
   ChatFilter,
   ChatPatch,
   Json,
+  LeaseIfHead,
   NewChat,
   NewChatEvent,
   NewMessage,
@@ -49,6 +51,27 @@ const TOPIC_SELECT = `
                    WHERE a.topic_id = t.id), '{}') AS agents
   FROM topics t`;
 const MAX_ERROR_LENGTH = 2000;
+/** First key of the outbox lane locks (the second is the lane's hash); as in migration 2. */
+const LANE_LOCK = 7301;
+
+/** A row of append_message_with_outbox (migration 2). */
+interface AppendedRow {
+  msg_chat_id: string;
+  msg_seq: number;
+  msg_sender: MessageRow['sender'];
+  msg_text: string;
+  msg_author_name: string | null;
+  msg_client_id: string | null;
+  msg_external_id: string | null;
+  msg_data: Record<string, unknown> | null;
+  msg_at: Date;
+  created: boolean;
+  box_id: string | null;
+  box_attempts: number | null;
+  box_next_attempt_at: Date | null;
+  box_created_at: Date | null;
+  leased: boolean;
+}
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -244,6 +267,64 @@ export class PostgresStore implements Store {
     throw new Error(`appendMessage: message for chat ${message.chatId} was neither stored nor found`);
   }
 
+  async appendMessageWithOutbox(
+    message: NewMessage,
+    item: Omit<NewOutboxItem, 'chatId'>,
+    lease?: LeaseIfHead,
+  ): Promise<AppendedWithOutbox> {
+    const clientId = text(message.clientId ?? null);
+    const externalId = text(message.externalId ?? null);
+    // One round trip: the function (migration 2) locks the chat, appends unless a duplicate is
+    // stored, enqueues in the chat's lane and, asked to, leases the item when it heads the lane.
+    const { rows } = await this.pool.query<AppendedRow>(
+      'SELECT * FROM append_message_with_outbox($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      [
+        message.chatId,
+        message.from,
+        text(message.text),
+        text(message.authorName ?? null),
+        message.data == null ? null : json(message.data),
+        clientId,
+        externalId,
+        message.at ?? null,
+        item.kind,
+        json(item.payload),
+        lease ? Math.max(1, Math.round(lease.leaseMs)) : null,
+      ],
+    );
+    const row = rows[0];
+    if (row) {
+      const stored = toMessage({
+        chat_id: row.msg_chat_id,
+        seq: row.msg_seq,
+        sender: row.msg_sender,
+        text: row.msg_text,
+        author_name: row.msg_author_name,
+        client_id: row.msg_client_id,
+        external_id: row.msg_external_id,
+        data: row.msg_data,
+        at: row.msg_at,
+      });
+      if (!row.created || row.box_id === null) return { message: stored, created: false, item: null, leased: false };
+      const outbox = toOutboxItem({
+        id: row.box_id,
+        chat_id: row.msg_chat_id,
+        kind: item.kind,
+        payload: item.payload,
+        attempts: row.box_attempts!,
+        next_attempt_at: row.box_next_attempt_at!,
+        last_error: null,
+        created_at: row.box_created_at!,
+      });
+      return { message: stored, created: true, item: outbox, leased: row.leased };
+    }
+    // No row: the chat does not exist, or an externalId was committed elsewhere meanwhile.
+    const stored = await findDuplicate(this.pool, message.chatId, clientId, externalId);
+    if (stored) return { message: stored, created: false, item: null, leased: false };
+    if (!(await this.getChat(message.chatId))) throw new ChatNotFoundError(message.chatId);
+    throw new Error(`appendMessageWithOutbox: message for chat ${message.chatId} was neither stored nor found`);
+  }
+
   async listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]> {
     const { rows } = await this.pool.query<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -338,9 +419,11 @@ export class PostgresStore implements Store {
   async enqueueOutbox(item: NewOutboxItem): Promise<OutboxItem> {
     const { rows } = await this.pool.query<OutboxRow>(
       // Due at once, at millisecond precision: a claim with a JS Date taken right after this
-      // insert must not miss it by the microseconds JavaScript cannot express.
-      `INSERT INTO outbox (chat_id, kind, payload, next_attempt_at)
-       VALUES ($1, $2, $3, date_trunc('milliseconds', now()))
+      // insert must not miss it by the microseconds JavaScript cannot express. The lane lock
+      // (taken before the id is drawn) lets appendMessageWithOutbox trust "the lane is empty".
+      `WITH lane AS (SELECT pg_advisory_xact_lock(${LANE_LOCK}, hashtext($1)))
+       INSERT INTO outbox (chat_id, kind, payload, next_attempt_at)
+       SELECT $1, $2, $3, date_trunc('milliseconds', now()) FROM lane
        RETURNING ${OUTBOX_COLUMNS}`,
       [item.chatId, item.kind, json(item.payload)],
     );
