@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiError, SlackClient } from '../../../src/adapters/channel/slack/client.js';
+import { SlackApiError, SlackClient, statusForCode } from '../../../src/adapters/channel/slack/client.js';
+import { isPermanentFailure } from '../../../src/services/outbox.js';
 
 type Reply = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -75,7 +76,7 @@ describe('SlackClient', () => {
     replies = [json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '600' })];
     const error = await client([]).call('auth.test').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlackApiError);
-    expect(error).toMatchObject({ code: 'ratelimited', status: 429 });
+    expect(error).toMatchObject({ code: 'ratelimited', status: 429, retryAfterMs: 600_000 });
   });
 
   it('backs off on 5xx and on Slack’s try-again codes, then gives up typed', async () => {
@@ -92,8 +93,22 @@ describe('SlackClient', () => {
     replies = [json(200, { ok: false, error: 'missing_scope', needed: 'groups:write' })];
     const error = (await client([]).call('conversations.create').catch((e: unknown) => e)) as SlackApiError;
     expect(error.code).toBe('missing_scope');
+    // Slack answers refusals with HTTP 200; the error carries the status they amount to.
+    expect(error).toMatchObject({ httpStatus: 200, status: 403 });
     expect(error.message).toContain('groups:write');
     expect(seen).toHaveLength(1);
+  });
+
+  it('maps Slack’s codes to the statuses the outbox understands', () => {
+    expect(statusForCode('users_not_found', 200)).toBe(404);
+    expect(statusForCode('channel_not_found', 200)).toBe(404);
+    expect(statusForCode('already_in_channel', 200)).toBe(409);
+    expect(statusForCode('invalid_auth', 200)).toBe(401);
+    expect(statusForCode('invalid_blocks', 200)).toBe(400);
+    expect(statusForCode('whatever', 502)).toBe(502);
+    expect(isPermanentFailure(new SlackApiError('conversations.invite', 'users_not_found', 200))).toBe(true);
+    expect(isPermanentFailure(new SlackApiError('chat.postMessage', 'ratelimited', 429))).toBe(false);
+    expect(isPermanentFailure(new SlackApiError('chat.postMessage', 'network_error', 0))).toBe(false);
   });
 
   it('retries a timeout, then fails with code timeout', async () => {

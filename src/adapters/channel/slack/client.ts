@@ -8,21 +8,43 @@ import { KeyedQueue } from '../webex/keyed-queue.js';
 
 export const SLACK_API_BASE = 'https://slack.com/api';
 
-/** A failed call: Slack's `{ ok: false, error }`, an HTTP error (`status`), or no answer (status 0). */
+/** Slack answers most refusals with HTTP 200 and a code: the HTTP status each code means, so
+ *  the product's policies (the outbox gives up on 4xx except 401/408/409/423/429) apply. */
+const CODE_STATUS: [RegExp, number][] = [
+  [/^ratelimited$/, 429],
+  [/^(not_authed|invalid_auth|token_revoked|token_expired|account_inactive)$/, 401],
+  [/^(missing_scope|not_allowed_token_type|restricted_action|access_denied|team_access_not_granted|ekm_access_denied)$/, 403],
+  [/_not_found$|^not_in_channel$/, 404],
+  [/^(already_in_channel|name_taken)$/, 409],
+  [/^(internal_error|fatal_error|service_unavailable|request_timeout)$/, 503],
+];
+
+export function statusForCode(code: string, httpStatus: number): number {
+  if (httpStatus !== 200) return httpStatus;
+  return CODE_STATUS.find(([pattern]) => pattern.test(code))?.[1] ?? 400;
+}
+
+/** A failed call: Slack's `{ ok: false, error }`, an HTTP error, or no answer (status 0). */
 export class SlackApiError extends Error {
   override readonly name = 'SlackApiError';
+  /** The HTTP status the failure amounts to (see CODE_STATUS); 0 without an answer. */
+  readonly status: number;
   constructor(
     readonly method: string,
-    /** Slack's error code (`channel_not_found`, `users_not_found`…) or `http_<status>`. */
+    /** Slack's error code (`channel_not_found`, `users_not_found`…), `http_<status>`, `timeout`. */
     readonly code: string,
-    readonly status: number,
+    /** The HTTP status Slack answered with (0: none). */
+    readonly httpStatus: number,
     readonly needed?: string,
+    /** For a 429 whose Retry-After was too long to wait here: when to try again. */
+    readonly retryAfterMs?: number,
   ) {
     super(
       `Slack ${method} failed: ${code}` +
-        (status && status !== 200 ? ` (HTTP ${status})` : '') +
+        (httpStatus && httpStatus !== 200 ? ` (HTTP ${httpStatus})` : '') +
         (needed ? ` (needs scope ${needed})` : ''),
     );
+    this.status = httpStatus === 0 ? 0 : statusForCode(code, httpStatus);
   }
 }
 
@@ -143,7 +165,7 @@ export class SlackClient {
         await sleep(delay);
         continue;
       }
-      throw new SlackApiError(method, code, response.status, body?.needed);
+      throw new SlackApiError(method, code, response.status, body?.needed, wait ?? undefined);
     }
   }
 
