@@ -8,8 +8,9 @@ import { visitorMessageMarkdown } from '../domain/escape.js';
 import { membersAtStart } from '../domain/routing.js';
 import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat, ChatMessage, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
+import type { Json } from '../ports.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
-import { OPEN_STATES, type ChatCore } from './context.js';
+import { OPEN_STATES, type ChatCore, type Delivery } from './context.js';
 import { ChatError } from './errors.js';
 import { hashToken, newChatToken, tokenMatches } from './tokens.js';
 
@@ -176,22 +177,21 @@ export class ChatService {
   async postMessage(chat: Chat, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
     if (!visitorMaySend(chat.state)) throw new ChatError('chat_closed', 'The chat has ended.');
     const now = this.core.now();
-    const { message, created } = await this.deps.store.appendMessage({
-      chatId: chat.id,
-      from: 'visitor',
-      text,
-      clientId,
-      at: now,
-    });
-    if (!created) return { seq: message.seq, created };
     const name = visitorDisplayName(chat.visitor) ?? 'Visitor';
+    const { kind, ...payload }: Delivery = {
+      kind: 'visitor_message',
+      markdown: visitorMessageMarkdown(name, text),
+      // Translated when delivered, so the visitor's request never waits for the translator.
+      ...(this.deps.translation?.needed(chat.language) ? { translate: { text, language: chat.language } } : {}),
+    };
+    // The message and its delivery in one round trip; the worker may start the delivery at once.
+    const { message, created } = await this.deps.outbox.appendThenDeliver(
+      { chatId: chat.id, from: 'visitor', text, clientId, at: now },
+      kind,
+      payload as Json,
+    );
+    if (!created) return { seq: message.seq, created };
     await Promise.all([
-      this.core.deliver(chat.id, {
-        kind: 'visitor_message',
-        markdown: visitorMessageMarkdown(name, text),
-        // Translated when delivered, so the visitor's request never waits for the translator.
-        ...(this.deps.translation?.needed(chat.language) ? { translate: { text, language: chat.language } } : {}),
-      }),
       this.deps.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
       this.core.announceMessage(chat.id, message.seq),
     ]);

@@ -4,7 +4,8 @@
 // are retried with backoff until they succeed, across restarts; refusals that can never succeed
 // (a 4xx other than 401/408/409/423/429) are dropped with an error log so the lane moves on.
 import type { Logger } from '../logger.js';
-import type { Clock, Json, NewOutboxItem, OutboxItem, Store } from '../ports.js';
+import type { ChatMessage } from '../domain/types.js';
+import type { Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
 
 export type Deliver = (item: OutboxItem) => Promise<void>;
 
@@ -52,6 +53,10 @@ export class OutboxWorker {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly inflight = new Map<number, Promise<void>>();
+  /** Slots held for items an `appendThenDeliver` may bring back already leased. */
+  private reserved = 0;
+  /** `appendThenDeliver` calls under way (stop waits for them: they may start an attempt). */
+  private readonly appending = new Set<Promise<unknown>>();
   private running = false;
   /** Claim queries in progress; two may overlap so a new item need not wait for a slow one. */
   private claimers = 0;
@@ -80,6 +85,38 @@ export class OutboxWorker {
     return stored;
   }
 
+  /**
+   * Appends a message and, when it is new, stores its delivery in the same lane, in one round
+   * trip when the Store can. When the delivery heads its lane the Store leases it to this worker
+   * right away, and it is attempted at once without a claim (a crash leaves the lease to run out,
+   * then any worker claims it). A duplicate message enqueues nothing.
+   */
+  appendThenDeliver(message: NewMessage, kind: string, payload: Json): Promise<{ message: ChatMessage; created: boolean }> {
+    const work = this.appendWithDelivery(message, kind, payload);
+    this.appending.add(work);
+    return work.finally(() => this.appending.delete(work));
+  }
+
+  private async appendWithDelivery(message: NewMessage, kind: string, payload: Json): Promise<{ message: ChatMessage; created: boolean }> {
+    if (!this.store.appendMessageWithOutbox) {
+      const appended = await this.store.appendMessage(message);
+      if (appended.created) await this.enqueue(message.chatId, kind, payload);
+      return appended;
+    }
+    // Ask for the lease only with a free slot: a leased item must not wait here for one.
+    const lease = this.running && this.inflight.size + this.reserved < this.concurrency;
+    if (lease) this.reserved++;
+    let appended: Awaited<ReturnType<NonNullable<Store['appendMessageWithOutbox']>>>;
+    try {
+      appended = await this.store.appendMessageWithOutbox(message, { kind, payload }, lease ? { leaseMs: this.leaseMs } : undefined);
+    } finally {
+      if (lease) this.reserved--;
+    }
+    if (appended.item && appended.leased) this.launch(appended.item);
+    else if (appended.created) this.wake();
+    return { message: appended.message, created: appended.created };
+  }
+
   onDelivered(listener: (item: OutboxItem) => void): () => void {
     this.delivered.add(listener);
     return () => this.delivered.delete(listener);
@@ -97,6 +134,7 @@ export class OutboxWorker {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.appending]);
     await Promise.allSettled([...this.inflight.values()]);
   }
 
@@ -123,7 +161,7 @@ export class OutboxWorker {
     try {
       do {
         this.again = false;
-        const room = this.concurrency - this.inflight.size;
+        const room = this.concurrency - this.inflight.size - this.reserved;
         if (room <= 0 || !this.running) break;
         let items: OutboxItem[];
         try {
@@ -132,18 +170,21 @@ export class OutboxWorker {
           this.log.error({ err: error }, 'outbox: claiming failed');
           break;
         }
-        for (const item of items) {
-          const run = this.attempt(item).finally(() => {
-            this.inflight.delete(item.id);
-            this.wake();
-          });
-          this.inflight.set(item.id, run);
-        }
+        for (const item of items) this.launch(item);
         if (items.length === room) this.again = true;
       } while (this.again && this.running);
     } finally {
       this.claimers--;
     }
+  }
+
+  /** Attempts a leased item; its slot frees (and the lane's next item is looked for) after. */
+  private launch(item: OutboxItem): void {
+    const run = this.attempt(item).finally(() => {
+      this.inflight.delete(item.id);
+      this.wake();
+    });
+    this.inflight.set(item.id, run);
   }
 
   private async attempt(item: OutboxItem): Promise<void> {
