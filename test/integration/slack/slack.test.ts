@@ -97,6 +97,17 @@ describe('Slack as the agents’ messenger', () => {
     await eventually(async () => (await visitor.state()) === 'closed');
   });
 
+  it('a sub-card’s form works: Escalate with an e-mail typed in brings that person in', async () => {
+    const visitor = await Visitor.start(base, { topic: 'sales', name: 'Eve', language: 'en' });
+    const channel = await spaceOf(product.app, visitor.id);
+    const card = await eventually(() => messages(channel).find((m) => buttons(m).includes('Claim')));
+    expect(await slack.click('alice@example.com', channel, card.ts, 'Claim')).toBe(200);
+    await eventually(async () => (await visitor.state()) === 'active');
+    const fresh = await eventually(() => messages(channel).filter((m) => buttons(m).includes('Escalate')).at(-1));
+    expect(await slack.click('alice@example.com', channel, fresh.ts, 'Escalate', { emails: 'dave@example.com' })).toBe(200);
+    await eventually(() => slack.memberEmails(channel).includes('dave@example.com'));
+  });
+
   it('refuses forged and stale deliveries, answers the URL check, and waits out a 429', async () => {
     const now = Math.floor(Date.now() / 1000);
     const check = JSON.stringify({ type: 'url_verification', token: 't', challenge: 'abc123' });
