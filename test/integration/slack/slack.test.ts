@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackBody } from '../../../src/adapters/channel/slack/signature.js';
 import { renderMrkdwn, SLACK_SANDBOX_BOT_TOKEN, SlackSandbox, type SlackSandboxMessage } from '../../../src/sandbox/slack/index.js';
+import { SUPERVISORS_SPACE_SETTING } from '../../../src/services/deliveries.js';
 import { eventually, spaceOf, startProduct, Visitor, type Product } from '../chats/harness.js';
 
 let slack: SlackSandbox;
@@ -106,6 +107,17 @@ describe('Slack as the agents’ messenger', () => {
     const fresh = await eventually(() => messages(channel).filter((m) => buttons(m).includes('Escalate')).at(-1));
     expect(await slack.click('alice@example.com', channel, fresh.ts, 'Escalate', { emails: 'dave@example.com' })).toBe(200);
     await eventually(() => slack.memberEmails(channel).includes('dave@example.com'));
+  });
+
+  it('supervisors get their private channel; a command shows the hours card and its form is answered', async () => {
+    const space = await eventually(async () => product.app.store.getSetting<string>(SUPERVISORS_SPACE_SETTING));
+    await eventually(() => slack.memberEmails(space).includes('sam@example.com'));
+    const asked = slack.say('sam@example.com', space, `<@${slack.bot.id}> hours support`);
+    const card = await eventually(() =>
+      messages(space).find((m) => m.ts > asked.ts && buttons(m).includes('Save') && /Support/.test(JSON.stringify(m.blocks))),
+    );
+    expect(await slack.click('sam@example.com', space, card.ts, 'Save', { mon: '9-25', timezone: 'UTC' })).toBe(200);
+    await eventually(() => messages(space).find((m) => m.ts > card.ts && /Mon: "9-25"/.test(renderMrkdwn(m.text).shown)));
   });
 
   it('refuses forged and stale deliveries, answers the URL check, and waits out a 429', async () => {
