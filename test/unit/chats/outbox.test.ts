@@ -1,8 +1,10 @@
 // The outbox worker over an in-memory lane store: per-lane order, retries with the error's
-// Retry-After, permanent refusals dropped so the lane moves on, and enqueue waking the worker.
+// Retry-After, permanent refusals dropped so the lane moves on, and enqueue waking the worker;
+// appendThenDeliver attempting a delivery the append leased without a claim, order kept.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Json, NewOutboxItem, OutboxItem, Store } from '../../../src/ports.js';
+import type { ChatMessage } from '../../../src/domain/types.js';
+import type { AppendedWithOutbox, Json, LeaseIfHead, NewMessage, NewOutboxItem, OutboxItem, Store } from '../../../src/ports.js';
 import { isPermanentFailure, OutboxWorker } from '../../../src/services/outbox.js';
 
 /** Just the outbox part of the Store, with the same leasing rule: a lane's oldest item only. */
@@ -33,6 +35,47 @@ class Lanes {
   async retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void> {
     const item = this.items.find((i) => i.id === id)!;
     Object.assign(item, { nextAttemptAt, lastError: error, leaseUntil: 0, attempts: item.attempts + 1 });
+  }
+}
+
+/** Lanes plus messages: appendMessageWithOutbox with the Store's rules (once per clientId, leased when the lane is empty). */
+class LanesWithMessages extends Lanes {
+  messages: ChatMessage[] = [];
+  claimed: number[] = [];
+
+  async appendMessage(message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
+    const stored = this.messages.find((m) => m.chatId === message.chatId && message.clientId && m.clientId === message.clientId);
+    if (stored) return { message: stored, created: false };
+    const seq = this.messages.filter((m) => m.chatId === message.chatId).length + 1;
+    const created: ChatMessage = {
+      chatId: message.chatId,
+      seq,
+      from: message.from,
+      text: message.text,
+      authorName: null,
+      clientId: message.clientId ?? null,
+      externalId: null,
+      data: null,
+      at: new Date(),
+    };
+    this.messages.push(created);
+    return { message: created, created: true };
+  }
+
+  override async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    const items = await super.claimOutbox(now, limit, leaseMs);
+    this.claimed.push(...items.map((i) => i.id));
+    return items;
+  }
+
+  async appendMessageWithOutbox(message: NewMessage, item: Omit<NewOutboxItem, 'chatId'>, lease?: LeaseIfHead): Promise<AppendedWithOutbox> {
+    const appended = await this.appendMessage(message);
+    if (!appended.created) return { ...appended, item: null, leased: false };
+    const head = !this.items.some((i) => i.chatId === message.chatId);
+    const stored = await this.enqueueOutbox({ ...item, chatId: message.chatId });
+    const leased = Boolean(lease) && head;
+    if (leased) this.items.find((i) => i.id === stored.id)!.leaseUntil = Date.now() + lease!.leaseMs;
+    return { ...appended, item: stored, leased };
   }
 }
 
@@ -86,6 +129,87 @@ describe('OutboxWorker', () => {
     await until(() => seen.length === 2);
     await w.stop();
     expect(seen).toEqual(['slow', 'after']);
+  });
+
+  describe('appendThenDeliver', () => {
+    const visitor = (chatId: string, clientId: string): NewMessage => ({ chatId, from: 'visitor', text: clientId, clientId });
+
+    it('attempts a delivery leased by the append at once, without a claim', async () => {
+      const store = new LanesWithMessages();
+      const seen: string[] = [];
+      const w = worker(store as unknown as Lanes, async (item) => void seen.push((item.payload as { text: string }).text));
+      w.start();
+      const { message, created } = await w.appendThenDeliver(visitor('a', 'm1'), 'msg', { text: 'm1' });
+      expect({ seq: message.seq, created }).toEqual({ seq: 1, created: true });
+      await until(() => seen.length === 1);
+      await w.stop();
+      expect(store.claimed).toEqual([]);
+      expect(store.items).toEqual([]);
+    });
+
+    it('keeps lane order: a delivery behind another waits for the claim after it', async () => {
+      const store = new LanesWithMessages();
+      const seen: string[] = [];
+      let release: () => void = () => {};
+      const first = new Promise<void>((r) => (release = r));
+      const w = worker(store as unknown as Lanes, async (item) => {
+        const text = (item.payload as { text: string }).text;
+        if (text === 'card') await first;
+        seen.push(text);
+      });
+      w.start();
+      await w.enqueue('a', 'card', { text: 'card' });
+      await until(() => store.claimed.length === 1);
+      const second = await w.appendThenDeliver(visitor('a', 'm1'), 'msg', { text: 'm1' });
+      expect(second.created).toBe(true);
+      release();
+      await until(() => seen.length === 2);
+      await w.stop();
+      expect(seen).toEqual(['card', 'm1']);
+      expect(store.claimed).toHaveLength(2);
+    });
+
+    it('enqueues nothing for a repeated message, and works on a Store without the method', async () => {
+      const store = new LanesWithMessages();
+      const seen: string[] = [];
+      const w = worker(store as unknown as Lanes, async (item) => void seen.push((item.payload as { text: string }).text));
+      w.start();
+      await w.appendThenDeliver(visitor('a', 'm1'), 'msg', { text: 'm1' });
+      const again = await w.appendThenDeliver(visitor('a', 'm1'), 'msg', { text: 'm1' });
+      expect(again.created).toBe(false);
+      await until(() => seen.length === 1 && store.items.length === 0);
+
+      const plain = new LanesWithMessages();
+      const bare = Object.assign(Object.create(null) as Store, {
+        appendMessage: plain.appendMessage.bind(plain),
+        enqueueOutbox: plain.enqueueOutbox.bind(plain),
+        claimOutbox: plain.claimOutbox.bind(plain),
+        completeOutbox: plain.completeOutbox.bind(plain),
+        retryOutbox: plain.retryOutbox.bind(plain),
+      });
+      const seenPlain: string[] = [];
+      const w2 = new OutboxWorker({ store: bare, deliver: async (item) => void seenPlain.push((item.payload as { text: string }).text), log, sweepMs: 20 });
+      w2.start();
+      await w2.appendThenDeliver(visitor('b', 'm1'), 'msg', { text: 'm1' });
+      expect((await w2.appendThenDeliver(visitor('b', 'm1'), 'msg', { text: 'm1' })).created).toBe(false);
+      await until(() => seenPlain.length === 1);
+      await Promise.all([w.stop(), w2.stop()]);
+      expect(seen).toEqual(['m1']);
+      expect(seenPlain).toEqual(['m1']);
+      expect(plain.claimed).toHaveLength(1);
+    });
+
+    it('asks for no lease while stopped; the claim after start delivers', async () => {
+      const store = new LanesWithMessages();
+      const seen: string[] = [];
+      const w = worker(store as unknown as Lanes, async (item) => void seen.push((item.payload as { text: string }).text));
+      await w.appendThenDeliver(visitor('a', 'm1'), 'msg', { text: 'm1' });
+      expect(store.items[0]!.leaseUntil).toBe(0);
+      w.start();
+      await until(() => seen.length === 1);
+      await w.stop();
+      expect(store.claimed).toHaveLength(1);
+    });
   });
 
   it('classifies refusals', () => {
