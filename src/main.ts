@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { HoursService } from './services/hours-service.js';
 import { Supervision } from './services/supervision/supervision.js';
 import { offlineRouter } from './http/offline.js';
+import { widgetAssetsRouter, widgetBuildProblem } from './http/widget-assets.js';
 import { SUPERVISORS_LANE } from './services/context.js';
 import { createServerI18n } from './i18n.js';
 import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
@@ -190,7 +191,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         },
         ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
         chatHooks: botPhase.hooks,
-        ...translationOf(config, log),
+        ...(await translationOf(config, log)),
         // Spaces without a chat: the supervisors' space.
         deskHooks: { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction },
       });
@@ -220,6 +221,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
               enqueue: (markdown) => module.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
             }),
           ),
+        // The visitor widget: `/widget.js`, its lazily loaded UI, and the `/demo` page.
+        (app) => app.use(widgetAssetsRouter()),
         // The sandboxes are created once the server's address is known (step 7).
         (app) =>
           app.use('/sandbox/slack', (req, res, next) => (slackSandboxRef ? slackSandboxRef.router(req, res, next) : next())),
@@ -411,21 +414,34 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
     process.exit(1);
   }
   handleSignals(app);
+  const widgetProblem = widgetBuildProblem();
+  if (widgetProblem) log.warn(widgetProblem);
   const base = config.publicUrl ?? `http://localhost:${app.port}`;
+  const readyMs = Math.round(performance.now());
   log.info(
     {
       url: base,
       health: `${base}/healthz`,
+      demo: `${base}/demo`,
       ...(app.sandbox ? { sandboxConsole: `${base}/sandbox/` } : {}),
       database: app.database.embedded ? `embedded (${config.dataDir}/postgres)` : 'server',
       webex: config.webex.sandbox ? 'sandbox' : 'webex',
       config: config.source,
       steps: app.timings,
       // Since the process started: what a person waits for after typing `npm start`.
-      readyMs: Math.round(performance.now()),
+      readyMs,
     },
     'ready',
   );
+  // A person at a terminal gets the two pages to open in plain words; the JSON line is for machines.
+  if (process.stdout.isTTY) {
+    process.stderr.write(
+      `\nWebex Live Chat is ready in ${(readyMs / 1000).toFixed(1)} s\n` +
+        `  visitor demo page   ${base}/demo\n` +
+        (app.sandbox ? `  agent console       ${base}/sandbox/  (the Webex sandbox: be alice, bob, … or sam)\n` : '') +
+        `  health              ${base}/healthz\n\n`,
+    );
+  }
 }
 
 const entry = process.argv[1];
@@ -434,9 +450,9 @@ if (entry && import.meta.url === pathToFileURL(entry).href) {
 }
 
 /** TRANSLATOR: the chat module's translation between visitors and agents, or nothing when off. */
-function translationOf(config: Config, log: Logger): { translation?: ChatTranslation } {
+async function translationOf(config: Config, log: Logger): Promise<{ translation?: ChatTranslation }> {
   const { agentLanguage, timeoutMs, ...settings } = config.translation;
-  const translator = createTranslator(settings, { timeoutMs });
+  const translator = await createTranslator(settings, { timeoutMs });
   if (!translator) return {};
   log.info({ translator: settings.provider, agentLanguage }, 'machine translation on');
   return { translation: new ChatTranslation({ translator, agentLanguage, timeoutMs, log: log.child({ component: 'translation' }) }) };

@@ -12,7 +12,6 @@ import {
   type ServiceAccount,
 } from './dialogflow.js';
 import { loadKnowledge } from './knowledge.js';
-import { DEFAULT_SYSTEM_PROMPT, OpenAiAssistant } from './openai.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 export const DEFAULT_KNOWLEDGE_DIR = 'knowledge';
@@ -104,6 +103,8 @@ export async function createAssistant(settings: AssistantSettings, log: Logger, 
         aiLog.info({ dir, files: loaded.files.length, chars: knowledge.length }, 'knowledge loaded');
       }
       aiLog.info({ model: settings.model, local: settings.baseUrl !== null }, 'assistant: OpenAI-compatible');
+      // Loaded only when chosen, like Dialogflow's client: a start without it stays quick.
+      const { DEFAULT_SYSTEM_PROMPT, OpenAiAssistant } = await import('./openai.js');
       return new OpenAiAssistant(
         {
           apiKey: settings.apiKey,

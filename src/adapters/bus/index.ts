@@ -4,7 +4,6 @@ import type { EventBus } from '../../ports.js';
 import type pg from 'pg';
 import { MemoryEventBus } from './memory.js';
 import { PostgresEventBus } from './postgres.js';
-import { RedisEventBus } from './redis.js';
 
 export interface BusSettings {
   eventBus: 'postgres' | 'redis' | 'memory';
@@ -20,6 +19,7 @@ export async function openEventBus(
   if (settings.eventBus === 'memory') return new MemoryEventBus(log);
   if (settings.eventBus === 'redis') {
     if (!settings.redisUrl) throw new Error('EVENT_BUS=redis needs REDIS_URL');
+    const { RedisEventBus } = await import('./redis.js'); // only deployments that chose Redis load it
     const redis = new RedisEventBus({ url: settings.redisUrl, log });
     try {
       await redis.start();
