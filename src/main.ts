@@ -425,7 +425,10 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
       demo: `${base}/demo`,
       ...(app.sandbox ? { sandboxConsole: `${base}/sandbox/` } : {}),
       database: app.database.embedded ? `embedded (${config.dataDir}/postgres)` : 'server',
-      webex: config.webex.sandbox ? 'sandbox' : 'webex',
+      messenger:
+        config.messenger === 'slack'
+          ? app.slackSandbox ? 'slack sandbox' : 'slack'
+          : app.sandbox ? 'webex sandbox' : 'webex',
       config: config.source,
       steps: app.timings,
       // Since the process started: what a person waits for after typing `npm start`.
