@@ -13,7 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/adapters/db/database.js';
 import { loadConfig } from '../../src/config.js';
@@ -75,6 +75,31 @@ async function main(): Promise<void> {
     const match = /^\/api\/v1\/chats\/([^/]+)\/messages/.exec(req.url ?? '');
     if (match?.[1]) arrived.set(match[1], epoch());
   });
+  // Where the inbound time goes, per message: request in → the store's append called (HTTP
+  // parsing, rate limit, token check) → append answered (the database) → postAsVisitor called
+  // (the outbox worker: a claim, unless the append leased the delivery).
+  const appendStarted = new Map<string, number>();
+  const appendEnded = new Map<string, number>();
+  const stages = { request: [] as number[], append: [] as number[], dispatch: [] as number[] };
+  const store = app.store;
+  const timed = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const message = args[0] as { chatId: string; from: string };
+      if (message.from !== 'visitor' || !arrived.has(message.chatId)) return call(...args);
+      appendStarted.set(message.chatId, epoch());
+      try {
+        return await call(...args);
+      } finally {
+        appendEnded.set(message.chatId, epoch());
+      }
+    };
+  store.appendMessage = timed(store.appendMessage.bind(store));
+  if (store.appendMessageWithOutbox) store.appendMessageWithOutbox = timed(store.appendMessageWithOutbox.bind(store));
+  // The event loop's delay: high when the machine (or this process) is busy, whatever our code does.
+  const LOOP_TICK_MS = 5;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
+  loopDelay.enable();
+
   const channel = app.channel;
   const postAsVisitor = channel.postAsVisitor.bind(channel);
   channel.postAsVisitor = async (spaceId, markdown) => {
@@ -84,6 +109,15 @@ async function main(): Promise<void> {
     if (chatId && start !== undefined) {
       inbound.push(at - start);
       arrived.delete(chatId);
+      const a = appendStarted.get(chatId);
+      const b = appendEnded.get(chatId);
+      if (a !== undefined && b !== undefined && a >= start) {
+        stages.request.push(a - start);
+        stages.append.push(b - a);
+        stages.dispatch.push(at - b);
+      }
+      appendStarted.delete(chatId);
+      appendEnded.delete(chatId);
     }
     return postAsVisitor(spaceId, markdown);
   };
@@ -119,9 +153,19 @@ async function main(): Promise<void> {
         case 'pending':
           result = await app.store.countPendingOutbox();
           break;
-        case 'takeInbound':
-          result = inbound.splice(0);
+        case 'takeInbound': {
+          // The histogram holds whole tick intervals: the delay is what exceeds the tick.
+          const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_TICK_MS);
+          result = {
+            samples: inbound.splice(0),
+            request: stages.request.splice(0),
+            append: stages.append.splice(0),
+            dispatch: stages.dispatch.splice(0),
+            loopDelay: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+          };
+          loopDelay.reset();
           break;
+        }
         case 'takeHandled':
           result = Object.fromEntries(handled);
           handled.clear();

@@ -96,6 +96,15 @@ async function paced(count: number, perSecond: number, task: (index: number) => 
   await Promise.all(running);
 }
 
+/** The server's inbound timings (chats-server.ts `takeInbound`). */
+interface InboundTimes {
+  samples: number[];
+  request: number[];
+  append: number[];
+  dispatch: number[];
+  loopDelay: { p50: number; p99: number; max: number };
+}
+
 interface Chat {
   id: string;
   token: string;
@@ -192,7 +201,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       endToEndIn.push(epoch() - started);
     });
     while ((await server.call<number>('pending')) > 0) await sleep(100);
-    const inbound = await server.call<number[]>('takeInbound');
+    const taken = await server.call<InboundTimes>('takeInbound');
+    const inbound = taken.samples;
 
     ctx.note(`Webex → visitor: ${OUTBOUND_MESSAGES} agent messages`);
     const posted = new Map<string, number>();
@@ -320,6 +330,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       `| Visitor → Webex (HTTP request in → \`postAsVisitor\` called) | ${inbound.length} | ${ms(pct(inbound, 50))} | ${ms(pct(inbound, 99))} | ${ms(pct(inbound, 100))} | ${ms(pct(endToEndIn, 50))} / ${ms(pct(endToEndIn, 99))} (the visitor's POST answered 202) |`,
       `| Webex → visitor (handler entered after the Webex fetch → SSE event at the client) | ${outbound.length} | ${ms(pct(outbound, 50))} | ${ms(pct(outbound, 99))} | ${ms(pct(outbound, 100))} | ${ms(pct(endToEndOut, 50))} / ${ms(pct(endToEndOut, 99))} (agent's POST → SSE event) |`,
       '',
+      `Visitor → Webex by stage, p50 / p99: request in → store append called (HTTP, rate limit, token check) ${ms(pct(taken.request, 50))} / ${ms(pct(taken.request, 99))}; the append (with its delivery) ${ms(pct(taken.append, 50))} / ${ms(pct(taken.append, 99))}; append answered → \`postAsVisitor\` called ${ms(pct(taken.dispatch, 50))} / ${ms(pct(taken.dispatch, 99))}. Server event-loop delay meanwhile, beyond a 5 ms timer (the machine's and the process's load and GC, not our code's path): p50 ${ms(taken.loopDelay.p50)}, p99 ${ms(taken.loopDelay.p99)}, max ${ms(taken.loopDelay.max)}.`,
+      '',
       `Agent messages not received within 60 s: ${lost}. Server during the active phase: RSS ${mb(activeUsage.rss)}, CPU ${activeUsage.cpuPercent.toFixed(0)} % of one core.`,
       '',
       `**SSE push vs polling every 3 s** (same run, ${COMPARE_CHATS} chats each, ${COMPARE_ROUNDS} agent messages per chat):`,
@@ -331,6 +343,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       '',
       `**Idle visitors**: ${opened} SSE streams opened from one client process; the server held ${idleUsage.streams} streams (${idleUsage.connected} chats present). Server RSS ${mb(before.rss)} before, ${mb(idleUsage.rss)} with the streams open (heap ${mb(idleUsage.heapUsed)}); CPU while idle ${idleUsage.cpuPercent.toFixed(1)} % of one core (heartbeats every 15 s, presence written every 20 s).`,
     ].join('\n');
+    ctx.note(
+      `in stages p50/p99: request ${ms(pct(taken.request, 50))}/${ms(pct(taken.request, 99))}, append ${ms(pct(taken.append, 50))}/${ms(pct(taken.append, 99))}, dispatch ${ms(pct(taken.dispatch, 50))}/${ms(pct(taken.dispatch, 99))}; loop delay p99 ${ms(taken.loopDelay.p99)}`,
+    );
     ctx.note(`in p50 ${ms(pct(inbound, 50))} p99 ${ms(pct(inbound, 99))}; out p50 ${ms(pct(outbound, 50))} p99 ${ms(pct(outbound, 99))}; idle RSS ${mb(idleUsage.rss)}`);
     return { title: 'Chats: latency at 1,000 active chats, SSE vs polling, idle visitors', markdown, budgets };
   } finally {
