@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, redact } from '../../../src/adapters/db/database.js';
 import { startEmbeddedPostgres } from '../../../src/adapters/db/embedded.js';
 import { migrate } from '../../../src/adapters/db/migrate.js';
+import { migrations } from '../../../src/adapters/db/migrations.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 
 const log = pino({ level: 'silent' });
@@ -57,24 +58,26 @@ describe('migrate', () => {
   afterAll(() => db.drop());
 
   it('applies each step once when several processes start together', async () => {
+    const versions = migrations.map((m) => m.version);
+    const latest = versions.at(-1)!;
     const results = await Promise.all([migrate(db.pool), migrate(db.pool), migrate(db.pool)]);
     const applied = results.flatMap((r) => r.applied);
-    expect(applied).toEqual([1]);
-    expect(results.map((r) => r.version)).toEqual([1, 1, 1]);
+    expect(applied).toEqual(versions);
+    expect(results.map((r) => r.version)).toEqual([latest, latest, latest]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(versions.length);
   });
 
   it('applies new steps later, and rolls back a failing one completely', async () => {
-    const base = [{ version: 1, name: 'store', sql: 'SELECT 1' }];
-    const next = [...base, { version: 2, name: 'extra', sql: 'CREATE TABLE extra_one (x int)' }];
-    expect(await migrate(db.pool, undefined, next)).toEqual({ applied: [2], version: 2 });
+    const n = migrations.at(-1)!.version;
+    const next = [...migrations, { version: n + 1, name: 'extra', sql: 'CREATE TABLE extra_one (x int)' }];
+    expect(await migrate(db.pool, undefined, next)).toEqual({ applied: [n + 1], version: n + 1 });
     const failing = [
       ...next,
-      { version: 3, name: 'good', sql: 'CREATE TABLE extra_two (x int)' },
-      { version: 4, name: 'bad', sql: 'CREATE TABLE extra_one (x int)' },
+      { version: n + 2, name: 'good', sql: 'CREATE TABLE extra_two (x int)' },
+      { version: n + 3, name: 'bad', sql: 'CREATE TABLE extra_one (x int)' },
     ];
-    await expect(migrate(db.pool, undefined, failing)).rejects.toThrow(/Migration 4 \(bad\) failed/);
+    await expect(migrate(db.pool, undefined, failing)).rejects.toThrow(new RegExp(`Migration ${n + 3} \\(bad\\) failed`));
     const { rows } = await db.pool.query("SELECT to_regclass('extra_two') AS t");
     expect(rows[0].t).toBeNull();
   });
