@@ -5,7 +5,7 @@
 // (a 4xx other than 401/408/409/423/429) are dropped with an error log so the lane moves on.
 import type { Logger } from '../logger.js';
 import type { ChatMessage } from '../domain/types.js';
-import type { Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
+import type { AppendedWithOutbox, Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
 
 export type Deliver = (item: OutboxItem) => Promise<void>;
 
@@ -106,7 +106,7 @@ export class OutboxWorker {
     // Ask for the lease only with a free slot: a leased item must not wait here for one.
     const lease = this.running && this.inflight.size + this.reserved < this.concurrency;
     if (lease) this.reserved++;
-    let appended: Awaited<ReturnType<NonNullable<Store['appendMessageWithOutbox']>>>;
+    let appended: AppendedWithOutbox;
     try {
       appended = await this.store.appendMessageWithOutbox(message, { kind, payload }, lease ? { leaseMs: this.leaseMs } : undefined);
     } finally {
