@@ -198,7 +198,12 @@ export interface Store {
    * Keeps a message left in the widget's offline form (topic closed). Optional: without it the
    * message still reaches the supervisors' space through the outbox, but is not kept apart.
    */
-  saveOfflineMessage?(message: NewOfflineMessage): Promise<OfflineMessage>;
+  /** Keeps a message left through the offline form (a topic was closed). */
+  saveOfflineMessage(message: NewOfflineMessage): Promise<OfflineMessage>;
+  /** The newest offline messages first. */
+  listOfflineMessages(limit?: number): Promise<OfflineMessage[]>;
+  /** Deletes offline messages left before the cutoff (the transcripts' retention). */
+  purgeOfflineMessagesBefore(cutoff: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

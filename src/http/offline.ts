@@ -1,5 +1,5 @@
 // POST /api/v1/offline: the widget's form for a closed topic (name, e-mail, message). The
-// message is kept (Store.saveOfflineMessage where the store has it) and posted to the
+// message is kept (Store.saveOfflineMessage) and posted to the
 // supervisors' space: through the outbox when `enqueue` is given (durable, retried), otherwise
 // at once through the AgentChannel.
 import { Router, type Request } from 'express';
@@ -12,7 +12,7 @@ import { HttpError } from './errors.js';
 
 /**
  * Either `enqueue` (durable: the outbox, the product's way) or `channel` + `supervisorsSpace`
- * (posted at once; a failure is answered 503 unless the store kept the message).
+ * (posted at once; a failure is logged, the message stays in the store).
  */
 export interface OfflineDeps {
   store: Store;
@@ -86,19 +86,15 @@ export function offlineRouter(deps: OfflineDeps): Router {
     const language = input.language ?? 'en';
     const topicName = topic.names[language] ?? topic.names['en'] ?? Object.values(topic.names)[0] ?? topic.id;
 
-    let id: number | null = null;
-    if (deps.store.saveOfflineMessage) {
-      const saved = await deps.store.saveOfflineMessage({
-        topicId: topic.id,
-        name: input.name,
-        email: input.email,
-        message: input.message,
-        language,
-        page: input.page ?? null,
-        ip: clientIp(req),
-      });
-      id = saved.id;
-    }
+    const { id } = await deps.store.saveOfflineMessage({
+      topicId: topic.id,
+      name: input.name,
+      email: input.email,
+      message: input.message,
+      language,
+      page: input.page ?? null,
+      ip: clientIp(req),
+    });
     const markdown = offlineNotice(input, topicName);
     if (deps.enqueue) {
       await deps.enqueue(markdown);
@@ -106,10 +102,6 @@ export function offlineRouter(deps: OfflineDeps): Router {
       try {
         await direct.channel.postAsBot(await direct.space(), markdown);
       } catch (error) {
-        if (id === null) {
-          deps.log.warn({ err: error, topic: topic.id }, 'offline message not delivered');
-          throw new HttpError(503, 'not_delivered', 'The message could not be delivered right now; please try again.');
-        }
         // Kept in the store: supervisors still find it there.
         deps.log.warn({ err: error, topic: topic.id, offlineId: id }, 'offline message kept but not posted');
       }

@@ -98,6 +98,7 @@ export class ChatTimersService {
     const { store, settings, log } = this.deps;
     const cutoff = new Date(this.core.now().getTime() - settings.timers.retention);
     const removed = await store.purgeClosedBefore(cutoff);
+    await store.purgeOfflineMessagesBefore(cutoff);
     await store.purgeProcessedBefore?.(new Date(this.core.now().getTime() - 30 * DAY));
     log.info({ removed }, 'retention purge done');
     return removed;

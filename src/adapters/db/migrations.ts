@@ -196,4 +196,24 @@ END
 $fn$;
 `,
   },
+  {
+    version: 3,
+    name: 'offline_messages',
+    sql: `
+-- What visitors leave while a topic is closed (the widget's offline form). Kept like transcripts
+-- and purged by the same retention.
+CREATE TABLE offline_messages (
+  id       bigserial PRIMARY KEY,
+  topic_id text NOT NULL,
+  name     text NOT NULL,
+  email    text NOT NULL,
+  message  text NOT NULL,
+  language text NOT NULL,
+  page     text,
+  ip       text,
+  at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX offline_messages_at ON offline_messages (at);
+`,
+  },
 ];

@@ -565,6 +565,25 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         }
       });
 
+      it('keeps offline messages, newest first, and purges them by age', async () => {
+        const old = await store.saveOfflineMessage({
+          topicId: 'sales', name: 'Ola', email: 'ola@example.com', message: 'Call me\u0000 back',
+          language: 'pl', page: null, ip: '37.47.248.93', at: minutes(-60),
+        });
+        const fresh = await store.saveOfflineMessage({
+          topicId: 'support', name: 'Jan', email: 'jan@example.com', message: 'Hello',
+          language: 'en', page: 'https://shop.example/p', ip: null,
+        });
+        expect(fresh.id).toBeGreaterThan(old.id);
+        expect(old).toMatchObject({ topicId: 'sales', name: 'Ola', message: 'Call me back', ip: '37.47.248.93' });
+        expect(fresh.at).toBeInstanceOf(Date);
+        const listed = await store.listOfflineMessages(10);
+        expect(listed.map((m) => m.id)).toEqual([fresh.id, old.id]);
+        expect(listed[0]).toEqual(fresh);
+        expect(await store.purgeOfflineMessagesBefore(minutes(-30))).toBe(1);
+        expect((await store.listOfflineMessages()).map((m) => m.id)).toEqual([fresh.id]);
+      });
+
       it('purges closed chats closed before the cutoff, with their messages, events and outbox', async () => {
         const old = await store.createChat(newChat({ state: 'closed', closedAt: minutes(-60) }), created);
         const recent = await store.createChat(newChat({ state: 'closed', closedAt: minutes(10) }), created);

@@ -247,6 +247,8 @@ describe('supervisors in their space', () => {
     const notice = await eventually(async () => (await sam.messages(space)).find((m) => /Offline message/.test(textOf(m))));
     expect(textOf(notice)).toMatch(/Please call me back/);
     expect(notice.personEmail).toBe(botEmail);
+    const [kept] = await product.app.store.listOfflineMessages(1);
+    expect(kept).toMatchObject({ topicId: 'night', name: 'Olga', email: 'olga@example.com', message: 'Please call me back' });
   });
 
   it('a change made through one instance reaches another instance on the same database', async () => {

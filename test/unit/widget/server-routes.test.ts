@@ -39,7 +39,6 @@ const store = {
     return { ...m, at: m.at ?? new Date(), id: saved.length };
   },
 } as unknown as Store;
-const storeWithout = { getTopic: store.getTopic } as unknown as Store;
 const channel = {
   postAsBot: async (space: string, markdown: string) => {
     if (postFails) throw new Error('webex down');
@@ -60,7 +59,7 @@ beforeAll(async () => {
       (a) => a.use(widgetAssetsRouter({ distDir: dist })),
       (a) => a.use('/none', widgetAssetsRouter({ distDir: missing })),
       (a) => a.use(offlineRouter({ store, log, enqueue: async (md) => void enqueued.push(md) })),
-      (a) => a.use('/direct', offlineRouter({ store: storeWithout, channel, supervisorsSpace: async () => 'space-sup', log, rateLimit: { windowMs: 60_000, limit: 3 } })),
+      (a) => a.use('/direct', offlineRouter({ store, channel, supervisorsSpace: async () => 'space-sup', log, rateLimit: { windowMs: 60_000, limit: 3 } })),
     ],
   });
   server = await listen(app, { port: 0, host: '127.0.0.1', streams: new StreamRegistry(), log });
@@ -147,13 +146,15 @@ describe('POST /api/v1/offline', () => {
     expect(long.status).toBe(422);
   });
 
-  it('without the outbox posts at once; 503 when that fails and nothing was stored; rate-limited', async () => {
+  it('without the outbox posts at once; kept in the store when posting fails; rate-limited', async () => {
     const ok = await post('/direct/api/v1/offline', good);
     expect(ok.status).toBe(202);
     expect(posted.at(-1)).toMatchObject({ space: 'space-sup' });
     postFails = true;
+    const keptBefore = saved.length;
     const down = await post('/direct/api/v1/offline', good);
-    expect(down.status).toBe(503);
+    expect(down.status).toBe(202);
+    expect(saved.length).toBe(keptBefore + 1);
     postFails = false;
     await post('/direct/api/v1/offline', good);
     const limited = await post('/direct/api/v1/offline', good);

@@ -11,7 +11,9 @@ import type {
   NewChat,
   NewChatEvent,
   NewMessage,
+  NewOfflineMessage,
   NewOutboxItem,
+  OfflineMessage,
   OutboxItem,
   Store,
 } from '../../../ports.js';
@@ -489,6 +491,28 @@ export class PostgresStore implements Store {
     return rowCount ?? 0;
   }
 
+  async saveOfflineMessage(m: NewOfflineMessage): Promise<OfflineMessage> {
+    const { rows } = await this.pool.query<OfflineRow>(
+      `INSERT INTO offline_messages (topic_id, name, email, message, language, page, ip, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, now())) RETURNING *`,
+      [m.topicId, text(m.name), text(m.email), text(m.message), m.language, m.page && text(m.page), m.ip, m.at ?? null],
+    );
+    return toOffline(rows[0]!);
+  }
+
+  async listOfflineMessages(limit = 50): Promise<OfflineMessage[]> {
+    const { rows } = await this.pool.query<OfflineRow>(
+      'SELECT * FROM offline_messages ORDER BY at DESC, id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(toOffline);
+  }
+
+  async purgeOfflineMessagesBefore(cutoff: Date): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM offline_messages WHERE at < $1', [cutoff]);
+    return rowCount ?? 0;
+  }
+
   async purgeClosedBefore(cutoff: Date): Promise<number> {
     // In batches, so a large backlog neither holds locks long nor meets the statement timeout.
     // Messages and events go with their chat (ON DELETE CASCADE); the outbox lane explicitly.
@@ -511,6 +535,32 @@ export class PostgresStore implements Store {
       if (n < this.purgeBatch) return total;
     }
   }
+}
+
+interface OfflineRow {
+  id: string;
+  topic_id: string;
+  name: string;
+  email: string;
+  message: string;
+  language: string;
+  page: string | null;
+  ip: string | null;
+  at: Date;
+}
+
+function toOffline(r: OfflineRow): OfflineMessage {
+  return {
+    id: Number(r.id),
+    topicId: r.topic_id,
+    name: r.name,
+    email: r.email,
+    message: r.message,
+    language: r.language,
+    page: r.page,
+    ip: r.ip,
+    at: r.at,
+  };
 }
 
 /** SQL inserting one event for the chat row of CTE `source`; parameters from `first` on. */
