@@ -78,6 +78,17 @@ export interface OutboxItem {
   createdAt: Date;
 }
 
+/** appendMessageWithOutbox's guard refused: no such chat for that token, or not in an allowed state. */
+export class AppendRefusedError extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'state',
+    readonly state: ChatState | null,
+  ) {
+    super(reason === 'not_found' ? 'No such chat for this token' : `The chat is ${state}`);
+    this.name = 'AppendRefusedError';
+  }
+}
+
 export interface NewOutboxItem {
   chatId: string;
   kind: string;
@@ -89,6 +100,14 @@ export interface LeaseIfHead {
   leaseMs: number;
 }
 
+/** `appendMessageWithOutbox`: conditions checked under the chat's lock, before anything is written. */
+export interface AppendGuard {
+  /** The chat must have this token hash; otherwise it counts as not found. */
+  tokenHash: string;
+  /** The chat must be in one of these states; otherwise `refusedState` says which it is in. */
+  states: ChatState[];
+}
+
 export interface AppendedWithOutbox {
   message: ChatMessage;
   created: boolean;
@@ -96,6 +115,8 @@ export interface AppendedWithOutbox {
   item: OutboxItem | null;
   /** True when `item` is leased to the caller (asked with `lease` and it heads its lane). */
   leased: boolean;
+  /** The chat's state as of the append (reported when the store knows it). */
+  state?: ChatState;
 }
 
 /** A message left through the widget's offline form (table `offline_messages`). */
@@ -156,12 +177,16 @@ export interface Store {
    * `appendMessage` and, only when the message is new, `enqueueOutbox(item)`, atomically in one
    * round trip (both or neither). With `lease`, the item is also leased to the caller when no
    * other item of its lane is stored, so the caller may attempt it at once without a claim;
-   * otherwise it waits for `claimOutbox` like any item. Optional: without it, the two calls.
+   * otherwise it waits for `claimOutbox` like any item. With `guard`, checked under the chat's
+   * lock: another token hash (or no chat) rejects with AppendRefusedError('not_found'), a state
+   * not allowed with AppendRefusedError('state'); nothing is written then.
+   * Optional: without it, the two calls.
    */
   appendMessageWithOutbox?(
     message: NewMessage,
     item: Omit<NewOutboxItem, 'chatId'>,
     lease?: LeaseIfHead,
+    guard?: AppendGuard,
   ): Promise<AppendedWithOutbox>;
   /** Messages with seq > afterSeq, in order. */
   listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]>;

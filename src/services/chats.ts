@@ -8,7 +8,7 @@ import { visitorMessageMarkdown } from '../domain/escape.js';
 import { membersAtStart } from '../domain/routing.js';
 import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat, ChatMessage, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
-import type { Json } from '../ports.js';
+import { AppendRefusedError, type AppendGuard, type Json } from '../ports.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
 import { OPEN_STATES, type ChatCore, type Delivery } from './context.js';
 import { ChatError } from './errors.js';
@@ -77,7 +77,17 @@ export function checkFields(
   return { values, missing, invalid };
 }
 
+/** Chats remembered for `postMessageWithToken` (a few hundred bytes to a few KB each); older ones are read again. */
+const KNOWN_CHATS = 20_000;
+
 export class ChatService {
+  /**
+   * Chats as last read or started here, for what a visitor's message needs of its chat that
+   * never changes after the start (id, token hash, visitor, language): posting then skips a read
+   * of the chat. The state, which does change, is checked under the chat's lock by the append.
+   */
+  private readonly known = new Map<string, Chat>();
+
   constructor(
     private readonly core: ChatCore,
     private readonly hooks: ChatHooks = {},
@@ -157,6 +167,7 @@ export class ChatService {
     }
     await this.hooks.afterStart?.(chat);
     this.deps.log.info({ chatId: chat.id, topic: topic.id, state }, 'chat started');
+    this.remember(chat);
     return { chat, token, messages: [welcome] };
   }
 
@@ -171,11 +182,45 @@ export class ChatService {
     if (!chat || !token || !tokenMatches(token, chat.tokenHash)) {
       throw new ChatError('not_found', 'No such chat.');
     }
+    this.remember(chat);
     return chat;
+  }
+
+  private remember(chat: Chat): void {
+    this.known.delete(chat.id);
+    if (this.known.size >= KNOWN_CHATS) this.known.delete(this.known.keys().next().value!);
+    this.known.set(chat.id, chat);
+  }
+
+  /**
+   * `authorize` then `postMessage`, in one round trip when the chat is known here: the token is
+   * checked against the remembered hash, and the Store checks hash and state again as it appends.
+   */
+  async postMessageWithToken(chatId: string, token: string | null, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
+    const known = token ? this.known.get(chatId) : undefined;
+    if (!known || !token || !this.deps.store.appendMessageWithOutbox) {
+      return this.postMessage(await this.authorize(chatId, token), text, clientId);
+    }
+    if (!tokenMatches(token, known.tokenHash)) throw new ChatError('not_found', 'No such chat.');
+    try {
+      return await this.send(known, text, clientId, { tokenHash: known.tokenHash, states: OPEN_STATES });
+    } catch (error) {
+      if (!(error instanceof AppendRefusedError)) throw error;
+      if (error.reason === 'not_found') {
+        this.known.delete(chatId); // purged
+        throw new ChatError('not_found', 'No such chat.');
+      }
+      throw new ChatError('chat_closed', 'The chat has ended.');
+    }
   }
 
   async postMessage(chat: Chat, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
     if (!visitorMaySend(chat.state)) throw new ChatError('chat_closed', 'The chat has ended.');
+    return this.send(chat, text, clientId);
+  }
+
+  /** With `guard`, `chat` may be older than its state: the append reports the current one. */
+  private async send(chat: Chat, text: string, clientId: string, guard?: AppendGuard): Promise<{ seq: number; created: boolean }> {
     const now = this.core.now();
     const name = visitorDisplayName(chat.visitor) ?? 'Visitor';
     const { kind, ...payload }: Delivery = {
@@ -185,17 +230,18 @@ export class ChatService {
       ...(this.deps.translation?.needed(chat.language) ? { translate: { text, language: chat.language } } : {}),
     };
     // The message and its delivery in one round trip; the worker may start the delivery at once.
-    const { message, created } = await this.deps.outbox.appendThenDeliver(
+    const { message, created, state } = await this.deps.outbox.appendThenDeliver(
       { chatId: chat.id, from: 'visitor', text, clientId, at: now },
       kind,
       payload as Json,
+      guard,
     );
     if (!created) return { seq: message.seq, created };
     await Promise.all([
       this.deps.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
       this.core.announceMessage(chat.id, message.seq),
     ]);
-    await this.hooks.afterVisitorMessage?.(chat, message);
+    await this.hooks.afterVisitorMessage?.(state && state !== chat.state ? { ...chat, state } : chat, message);
     return { seq: message.seq, created };
   }
 

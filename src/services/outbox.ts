@@ -4,8 +4,8 @@
 // are retried with backoff until they succeed, across restarts; refusals that can never succeed
 // (a 4xx other than 401/408/409/423/429) are dropped with an error log so the lane moves on.
 import type { Logger } from '../logger.js';
-import type { ChatMessage } from '../domain/types.js';
-import type { AppendedWithOutbox, Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
+import type { ChatMessage, ChatState } from '../domain/types.js';
+import type { AppendGuard, AppendedWithOutbox, Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
 
 export type Deliver = (item: OutboxItem) => Promise<void>;
 
@@ -89,16 +89,28 @@ export class OutboxWorker {
    * Appends a message and, when it is new, stores its delivery in the same lane, in one round
    * trip when the Store can. When the delivery heads its lane the Store leases it to this worker
    * right away, and it is attempted at once without a claim (a crash leaves the lease to run out,
-   * then any worker claims it). A duplicate message enqueues nothing.
+   * then any worker claims it). A duplicate message enqueues nothing. `guard` needs a Store with
+   * appendMessageWithOutbox (see there); `state` is the chat's when the Store reports it.
    */
-  appendThenDeliver(message: NewMessage, kind: string, payload: Json): Promise<{ message: ChatMessage; created: boolean }> {
-    const work = this.appendWithDelivery(message, kind, payload);
+  appendThenDeliver(
+    message: NewMessage,
+    kind: string,
+    payload: Json,
+    guard?: AppendGuard,
+  ): Promise<{ message: ChatMessage; created: boolean; state?: ChatState | undefined }> {
+    const work = this.appendWithDelivery(message, kind, payload, guard);
     this.appending.add(work);
     return work.finally(() => this.appending.delete(work));
   }
 
-  private async appendWithDelivery(message: NewMessage, kind: string, payload: Json): Promise<{ message: ChatMessage; created: boolean }> {
+  private async appendWithDelivery(
+    message: NewMessage,
+    kind: string,
+    payload: Json,
+    guard?: AppendGuard,
+  ): Promise<{ message: ChatMessage; created: boolean; state?: ChatState | undefined }> {
     if (!this.store.appendMessageWithOutbox) {
+      if (guard) throw new Error('appendThenDeliver: a guard needs Store.appendMessageWithOutbox');
       const appended = await this.store.appendMessage(message);
       if (appended.created) await this.enqueue(message.chatId, kind, payload);
       return appended;
@@ -108,13 +120,13 @@ export class OutboxWorker {
     if (lease) this.reserved++;
     let appended: AppendedWithOutbox;
     try {
-      appended = await this.store.appendMessageWithOutbox(message, { kind, payload }, lease ? { leaseMs: this.leaseMs } : undefined);
+      appended = await this.store.appendMessageWithOutbox(message, { kind, payload }, lease ? { leaseMs: this.leaseMs } : undefined, guard);
     } finally {
       if (lease) this.reserved--;
     }
     if (appended.item && appended.leased) this.launch(appended.item);
     else if (appended.created) this.wake();
-    return { message: appended.message, created: appended.created };
+    return { message: appended.message, created: appended.created, state: appended.state };
   }
 
   onDelivered(listener: (item: OutboxItem) => void): () => void {

@@ -1,7 +1,7 @@
 // The Store contract: every adapter must pass these. Run it with `describeStoreContract`.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Chat, Topic } from '../../../src/domain/types.js';
+import type { Chat, ChatState, Topic } from '../../../src/domain/types.js';
 import type { NewChat, OutboxItem, Store } from '../../../src/ports.js';
 
 export interface StoreFixture {
@@ -505,7 +505,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const message = { chatId: chat.id, from: 'visitor' as const, text: 'hi', clientId: 'k1' };
         const first = await append(message, { kind: 'k', payload: 1 }, { leaseMs: lease });
         const again = await append(message, { kind: 'k', payload: 1 }, { leaseMs: lease });
-        expect(again).toEqual({ message: first.message, created: false, item: null, leased: false });
+        expect(again).toMatchObject({ message: first.message, created: false, item: null, leased: false });
         // Also a message first stored by appendMessage, and retries racing each other.
         await store.appendMessage({ chatId: chat.id, from: 'visitor', text: 'x', clientId: 'k2' });
         const racing = await Promise.all(
@@ -528,6 +528,29 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const ok = await append({ chatId: chat.id, from: 'visitor', text: 'x', clientId: 'c' }, { kind: 'k', payload: 1 });
         expect(ok.message.seq).toBe(1);
         await expect(append({ chatId: randomUUID(), from: 'visitor', text: 'x' }, { kind: 'k', payload: 1 })).rejects.toThrow();
+      });
+
+      it('checks the guard (token hash, states) before writing anything', async () => {
+        const append = withOutbox();
+        const chat = await store.createChat(newChat(), created);
+        const guard = { tokenHash: chat.tokenHash, states: ['bot', 'queued', 'active'] as ChatState[] };
+        const message = { chatId: chat.id, from: 'visitor' as const, text: 'hi', clientId: 'g1' };
+        const ok = await append(message, { kind: 'k', payload: 1 }, undefined, guard);
+        expect(ok).toMatchObject({ created: true, state: chat.state, message: { seq: 1 } });
+        expect((await append(message, { kind: 'k', payload: 1 }, undefined, guard)).created).toBe(false);
+
+        const stranger = append({ ...message, clientId: 'g2' }, { kind: 'k', payload: 2 }, undefined, { ...guard, tokenHash: 'other' });
+        await expect(stranger).rejects.toMatchObject({ name: 'AppendRefusedError', reason: 'not_found' });
+        // Not even a stored message comes back to a wrong token.
+        await expect(append(message, { kind: 'k', payload: 1 }, undefined, { ...guard, tokenHash: 'other' })).rejects.toMatchObject({ reason: 'not_found' });
+        const missing = append({ ...message, chatId: randomUUID() }, { kind: 'k', payload: 2 }, undefined, guard);
+        await expect(missing).rejects.toMatchObject({ reason: 'not_found' });
+
+        await store.updateChat(chat.id, { state: 'closed', closedAt: new Date() });
+        const late = append({ ...message, clientId: 'g3' }, { kind: 'k', payload: 3 }, { leaseMs: lease }, guard);
+        await expect(late).rejects.toMatchObject({ name: 'AppendRefusedError', reason: 'state', state: 'closed' });
+        expect((await store.listMessages(chat.id, 0)).map((m) => m.clientId)).toEqual(['g1']);
+        expect(await store.countPendingOutbox(chat.id)).toBe(1);
       });
 
       it('leases at most the head of a lane while appends and plain enqueues race', async () => {

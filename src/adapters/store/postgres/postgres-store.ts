@@ -1,7 +1,9 @@
 // The Store port over PostgreSQL with plain SQL. The schema is in src/adapters/db/migrations.ts.
 import type pg from 'pg';
 import type { Chat, ChatEvent, ChatMessage, ChatState, Topic } from '../../../domain/types.js';
+import { AppendRefusedError } from '../../../ports.js';
 import type {
+  AppendGuard,
   AppendedWithOutbox,
   AuditEntry,
   ChatFilter,
@@ -59,7 +61,8 @@ const LANE_LOCK = 7301;
 /** A row of append_message_with_outbox (migration 2). */
 interface AppendedRow {
   msg_chat_id: string;
-  msg_seq: number;
+  /** Null on a refusal (the chat's state was not allowed). */
+  msg_seq: number | null;
   msg_sender: MessageRow['sender'];
   msg_text: string;
   msg_author_name: string | null;
@@ -73,6 +76,7 @@ interface AppendedRow {
   box_next_attempt_at: Date | null;
   box_created_at: Date | null;
   leased: boolean;
+  chat_state: ChatState;
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -273,13 +277,15 @@ export class PostgresStore implements Store {
     message: NewMessage,
     item: Omit<NewOutboxItem, 'chatId'>,
     lease?: LeaseIfHead,
+    guard?: AppendGuard,
   ): Promise<AppendedWithOutbox> {
     const clientId = text(message.clientId ?? null);
     const externalId = text(message.externalId ?? null);
-    // One round trip: the function (migration 2) locks the chat, appends unless a duplicate is
-    // stored, enqueues in the chat's lane and, asked to, leases the item when it heads the lane.
+    // One round trip: the function (migrations 2 and 4) locks the chat, checks the guard, appends
+    // unless a duplicate is stored, enqueues in the chat's lane and, asked to, leases the item
+    // when it heads the lane.
     const { rows } = await this.pool.query<AppendedRow>(
-      'SELECT * FROM append_message_with_outbox($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      'SELECT * FROM append_message_with_outbox($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [
         message.chatId,
         message.from,
@@ -292,13 +298,19 @@ export class PostgresStore implements Store {
         item.kind,
         json(item.payload),
         lease ? Math.max(1, Math.round(lease.leaseMs)) : null,
+        guard?.tokenHash ?? null,
+        guard?.states ?? null,
       ],
     );
     const row = rows[0];
+    // Guarded: no row means no chat for that token (not even a stored message comes back).
+    if (!row && guard) throw new AppendRefusedError('not_found', null);
     if (row) {
+      const { msg_seq: seq, chat_state: state } = row;
+      if (seq === null) throw new AppendRefusedError('state', state);
       const stored = toMessage({
         chat_id: row.msg_chat_id,
-        seq: row.msg_seq,
+        seq,
         sender: row.msg_sender,
         text: row.msg_text,
         author_name: row.msg_author_name,
@@ -307,7 +319,7 @@ export class PostgresStore implements Store {
         data: row.msg_data,
         at: row.msg_at,
       });
-      if (!row.created || row.box_id === null) return { message: stored, created: false, item: null, leased: false };
+      if (!row.created || row.box_id === null) return { message: stored, created: false, item: null, leased: false, state };
       const outbox = toOutboxItem({
         id: row.box_id,
         chat_id: row.msg_chat_id,
@@ -318,7 +330,7 @@ export class PostgresStore implements Store {
         last_error: null,
         created_at: row.box_created_at!,
       });
-      return { message: stored, created: true, item: outbox, leased: row.leased };
+      return { message: stored, created: true, item: outbox, leased: row.leased, state };
     }
     // No row: the chat does not exist, or an externalId was committed elsewhere meanwhile.
     const stored = await findDuplicate(this.pool, message.chatId, clientId, externalId);
