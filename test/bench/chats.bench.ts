@@ -28,7 +28,7 @@ const sleep = (t: number) => new Promise((resolve) => setTimeout(resolve, t));
 
 class Server {
   private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   url = '';
   apiBase = '';
   tokens: Record<string, string> = {};
@@ -42,6 +42,12 @@ class Server {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const server = new Server(child);
+    // A server that dies (even while stopping, after the measurements) fails its calls instead
+    // of leaving them pending, so the report is still written.
+    child.once('exit', (code) => {
+      for (const w of server.waiting.values()) w.reject(new Error(`bench server exited with ${code}`));
+      server.waiting.clear();
+    });
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
       child.on('message', (raw) => {
