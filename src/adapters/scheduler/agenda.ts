@@ -61,10 +61,18 @@ export class AgendaScheduler implements Scheduler {
     this.lockLifetime = options.lockLifetime ?? 60_000;
     this.maxRetries = options.maxRetries ?? 5;
     this.drainTimeout = options.drainTimeout ?? 8_000;
+    // Its own schema step races when two instances start on a fresh database (both run
+    // CREATE INDEX IF NOT EXISTS; one fails on the catalog's unique index): see `ready`.
+    const backend = new PostgresBackend({ pool: options.pool, tableName: this.table, ensureSchema: false });
+    // Its LISTEN connection reports errors as 'error' events, also after stop() has handed that
+    // connection back to the pool: with no listener, the database going away (a restart, or the
+    // embedded one stopping at shutdown) would crash the process. It reconnects by itself.
+    backend.notificationChannel?.on('error', (error: Error) => {
+      if (this.stopping) this.log.debug({ err: error }, 'scheduler LISTEN connection closed');
+      else this.log.warn({ err: error }, 'scheduler LISTEN connection lost; reconnecting');
+    });
     this.agenda = new Agenda({
-      // Its own schema step races when two instances start on a fresh database (both run
-      // CREATE INDEX IF NOT EXISTS; one fails on the catalog's unique index): see `ready`.
-      backend: new PostgresBackend({ pool: options.pool, tableName: this.table, ensureSchema: false }),
+      backend,
       name: options.name ?? `${process.env.HOSTNAME ?? 'livechat'}:${process.pid}`,
       processEvery: options.processEvery ?? 2_000,
       defaultLockLifetime: this.lockLifetime,
