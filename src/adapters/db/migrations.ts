@@ -141,89 +141,9 @@ CREATE INDEX processed_at ON processed (at);
 -- Lane lock: every insert into an outbox lane takes pg_advisory_xact_lock(7301, hashtext(lane))
 -- first, so "the lane is empty" read under that lock stays true until this commit; only then is
 -- the new item leased to the caller at once (it is the lane's head, order holds).
-CREATE FUNCTION append_message_with_outbox(
-  p_chat_id text, p_sender text, p_text text, p_author_name text, p_data jsonb,
-  p_client_id text, p_external_id text, p_at timestamptz,
-  p_kind text, p_payload jsonb, p_lease_ms integer
-) RETURNS TABLE (
-  msg_chat_id text, msg_seq integer, msg_sender text, msg_text text, msg_author_name text,
-  msg_client_id text, msg_external_id text, msg_data jsonb, msg_at timestamptz, created boolean,
-  box_id bigint, box_attempts integer, box_next_attempt_at timestamptz, box_created_at timestamptz,
-  leased boolean
-) LANGUAGE plpgsql VOLATILE AS $fn$
-DECLARE
-  v_last integer;
-  v_msg messages%ROWTYPE;
-  v_box outbox%ROWTYPE;
-  v_head boolean;
-BEGIN
-  -- Serialises appends to the chat (gap-free seq), as appendMessage does.
-  SELECT c.last_seq INTO v_last FROM chats c WHERE c.id = p_chat_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RETURN; -- no such chat: no row
-  END IF;
-  SELECT m.* INTO v_msg FROM messages m
-  WHERE (m.chat_id = p_chat_id AND m.client_id = p_client_id) OR m.external_id = p_external_id
-  ORDER BY m.seq LIMIT 1;
-  IF FOUND THEN
-    -- Stored before: nothing is enqueued again.
-    RETURN QUERY SELECT v_msg.chat_id, v_msg.seq, v_msg.sender, v_msg.text, v_msg.author_name,
-      v_msg.client_id, v_msg.external_id, v_msg.data, v_msg.at, false,
-      NULL::bigint, NULL::integer, NULL::timestamptz, NULL::timestamptz, false;
-    RETURN;
-  END IF;
-  INSERT INTO messages (chat_id, seq, sender, text, author_name, client_id, external_id, data, at)
-  VALUES (p_chat_id, v_last + 1, p_sender, p_text, p_author_name, p_client_id, p_external_id,
-    p_data, coalesce(p_at, now()))
-  ON CONFLICT DO NOTHING
-  RETURNING * INTO v_msg;
-  IF NOT FOUND THEN
-    RETURN; -- an external id committed by another chat meanwhile: the caller reads it
-  END IF;
-  UPDATE chats SET last_seq = v_msg.seq WHERE id = p_chat_id;
-  PERFORM pg_advisory_xact_lock(7301, hashtext(p_chat_id));
-  SELECT p_lease_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.chat_id = p_chat_id)
-  INTO v_head;
-  -- Due at once at millisecond precision (see enqueueOutbox).
-  INSERT INTO outbox (chat_id, kind, payload, next_attempt_at, lease_until)
-  VALUES (p_chat_id, p_kind, p_payload, date_trunc('milliseconds', now()),
-    CASE WHEN v_head THEN now() + p_lease_ms * interval '1 millisecond' END)
-  RETURNING * INTO v_box;
-  RETURN QUERY SELECT v_msg.chat_id, v_msg.seq, v_msg.sender, v_msg.text, v_msg.author_name,
-    v_msg.client_id, v_msg.external_id, v_msg.data, v_msg.at, true,
-    v_box.id, v_box.attempts, v_box.next_attempt_at, v_box.created_at, v_head;
-END
-$fn$;
-`,
-  },
-  {
-    version: 3,
-    name: 'offline_messages',
-    sql: `
--- What visitors leave while a topic is closed (the widget's offline form). Kept like transcripts
--- and purged by the same retention.
-CREATE TABLE offline_messages (
-  id       bigserial PRIMARY KEY,
-  topic_id text NOT NULL,
-  name     text NOT NULL,
-  email    text NOT NULL,
-  message  text NOT NULL,
-  language text NOT NULL,
-  page     text,
-  ip       text,
-  at       timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX offline_messages_at ON offline_messages (at);
-`,
-  },
-  {
-    version: 4,
-    name: 'append_message_with_outbox_guard',
-    sql: `
 -- The visitor's token hash and the chat's state checked under the same chat lock as the append
 -- (Store.appendMessageWithOutbox's guard), so a visitor's message needs no read of the chat first.
 -- The chat's state comes back on every row.
-DROP FUNCTION append_message_with_outbox(text, text, text, text, jsonb, text, text, timestamptz, text, jsonb, integer);
 CREATE FUNCTION append_message_with_outbox(
   p_chat_id text, p_sender text, p_text text, p_author_name text, p_data jsonb,
   p_client_id text, p_external_id text, p_at timestamptz,
@@ -288,6 +208,26 @@ BEGIN
     v_box.id, v_box.attempts, v_box.next_attempt_at, v_box.created_at, v_head, v_state;
 END
 $fn$;
+`,
+  },
+  {
+    version: 3,
+    name: 'offline_messages',
+    sql: `
+-- What visitors leave while a topic is closed (the widget's offline form). Kept like transcripts
+-- and purged by the same retention.
+CREATE TABLE offline_messages (
+  id       bigserial PRIMARY KEY,
+  topic_id text NOT NULL,
+  name     text NOT NULL,
+  email    text NOT NULL,
+  message  text NOT NULL,
+  language text NOT NULL,
+  page     text,
+  ip       text,
+  at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX offline_messages_at ON offline_messages (at);
 `,
   },
 ];
