@@ -12,7 +12,8 @@
 // Escalate keeps the state (it only adds people; routing says who). Transfer to a person makes
 // that person the owner at once; transfer to a topic puts the chat back in the queue for that
 // topic's agents to claim.
-import type { Chat, ChatState } from './types.js';
+import { shortId } from './text.js';
+import type { Chat, ChatState, VisitorInfo } from './types.js';
 
 export type ChatTarget = { kind: 'person'; email: string } | { kind: 'topic'; topicId: string };
 
@@ -95,6 +96,34 @@ export type CloseCause = 'agent' | 'visitor' | 'supervisor' | 'inactivity' | 'vi
 export function initialState(assistantOn: boolean): 'bot' | 'queued' {
   return assistantOn ? 'bot' : 'queued';
 }
+
+/** A chat as it is born: nobody owns it, nothing happened yet but the visitor being here. */
+export function newChat(
+  start: Pick<Chat, 'id' | 'topicId' | 'state' | 'language' | 'visitor' | 'tokenHash'>,
+  at: Date,
+): Omit<Chat, 'updatedAt'> {
+  return {
+    ...start,
+    shortId: shortId(start.id),
+    spaceId: null,
+    ownerEmail: null,
+    ownerName: null,
+    createdAt: at,
+    claimedAt: null,
+    closedAt: null,
+    closeReason: null,
+    closedBy: null,
+    lastSeenAt: at,
+    lastVisitorMessageAt: null,
+    leftAt: null,
+    warnedAt: null,
+  };
+}
+
+/** A visitor about whom nothing is known (no form, no request details). */
+export const UNKNOWN_VISITOR: VisitorInfo = Object.freeze({
+  name: null, email: null, fields: {}, ip: null, userAgent: null, page: null, geo: null,
+}) as VisitorInfo;
 
 export function isOpenState(state: ChatState): boolean {
   return state !== 'closed';

@@ -3,10 +3,10 @@
 // the outbox so nothing is lost when Webex is away.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { initialState, visitorMaySend } from '../domain/chat-state.js';
+import { initialState, newChat, visitorMaySend } from '../domain/chat-state.js';
 import { visitorMessageMarkdown } from '../domain/escape.js';
 import { membersAtStart } from '../domain/routing.js';
-import { cleanName, shortId as makeShortId, spaceTitle, visitorDisplayName } from '../domain/text.js';
+import { cleanName, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat, ChatMessage, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
 import { AppendRefusedError, type AppendGuard, type Json } from '../ports.js';
 import { closeChat, UNCLAIMED_JOB } from './closing.js';
@@ -132,27 +132,7 @@ export class ChatService {
     const assistantOn = (await this.hooks.assistantOn?.(topic)) ?? false;
     const state = initialState(assistantOn);
     const chat = await store.createChat(
-      {
-        id,
-        shortId: makeShortId(id),
-        topicId: topic.id,
-        state,
-        language,
-        visitor,
-        tokenHash: hashToken(token),
-        spaceId: null,
-        ownerEmail: null,
-        ownerName: null,
-        claimedAt: null,
-        closedAt: null,
-        closeReason: null,
-        closedBy: null,
-        lastSeenAt: now,
-        lastVisitorMessageAt: null,
-        leftAt: null,
-        warnedAt: null,
-        createdAt: now,
-      },
+      newChat({ id, topicId: topic.id, state, language, visitor, tokenHash: hashToken(token) }, now),
       { type: 'created', actor: 'visitor', data: { topic: topic.id, state }, at: now },
     );
     const topicLabel = this.core.topicName(topic.names, language, topic.id);

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/adapters/db/database.js';
 import { loadConfig } from '../../src/config.js';
-import { shortId } from '../../src/domain/text.js';
+import { newChat, UNKNOWN_VISITOR } from '../../src/domain/chat-state.js';
 import { createLogger } from '../../src/logger.js';
 import { startApp } from '../../src/main.js';
 import type { AgentMessage } from '../../src/ports.js';
@@ -182,26 +182,7 @@ async function main(): Promise<void> {
                 const token = newChatToken();
                 const now = new Date();
                 await app.store.createChat(
-                  {
-                    id,
-                    shortId: shortId(id),
-                    topicId: 'sales',
-                    state: 'queued',
-                    language: 'en',
-                    visitor: { name: null, email: null, fields: {}, ip: null, userAgent: null, page: null, geo: null },
-                    tokenHash: hashToken(token),
-                    spaceId: null,
-                    ownerEmail: null,
-                    ownerName: null,
-                    claimedAt: null,
-                    closedAt: null,
-                    closeReason: null,
-                    closedBy: null,
-                    lastSeenAt: now,
-                    lastVisitorMessageAt: null,
-                    leftAt: null,
-                    warnedAt: null,
-                  },
+                  newChat({ id, topicId: 'sales', state: 'queued', language: 'en', visitor: UNKNOWN_VISITOR, tokenHash: hashToken(token) }, now),
                   { type: 'created', actor: 'visitor' },
                 );
                 tokens.push([id, token]);

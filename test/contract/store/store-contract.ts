@@ -1,6 +1,7 @@
 // The Store contract: every adapter must pass these. Run it with `describeStoreContract`.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { newChat as bornChat } from '../../../src/domain/chat-state.js';
 import type { Chat, ChatState, Topic } from '../../../src/domain/types.js';
 import type { NewChat, OutboxItem, Store } from '../../../src/ports.js';
 
@@ -16,35 +17,16 @@ const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
 export function newChat(overrides: Partial<NewChat> = {}): NewChat {
   const id = randomUUID();
-  return {
-    id,
-    shortId: id.slice(0, 6),
-    topicId: 'sales',
-    state: 'bot',
-    language: 'en',
-    visitor: {
-      name: 'Ada',
-      email: 'ada@example.com',
-      fields: { company: 'Analytical' },
-      ip: '37.47.248.93',
-      userAgent: 'test',
-      page: 'https://example.com/pricing',
-      geo: { countryCode: 'PL', country: 'Poland', region: 'Pomerania', city: 'Gdańsk' },
-    },
-    tokenHash: `hash-${id}`,
-    spaceId: null,
-    ownerEmail: null,
-    ownerName: null,
-    claimedAt: null,
-    closedAt: null,
-    closeReason: null,
-    closedBy: null,
-    lastSeenAt: T0,
-    lastVisitorMessageAt: null,
-    leftAt: null,
-    warnedAt: null,
-    ...overrides,
+  const visitor = {
+    name: 'Ada',
+    email: 'ada@example.com',
+    fields: { company: 'Analytical' },
+    ip: '37.47.248.93',
+    userAgent: 'test',
+    page: 'https://example.com/pricing',
+    geo: { countryCode: 'PL', country: 'Poland', region: 'Pomerania', city: 'Gdańsk' },
   };
+  return { ...bornChat({ id, topicId: 'sales', state: 'bot', language: 'en', visitor, tokenHash: `hash-${id}` }, T0), ...overrides };
 }
 
 const created = { type: 'created', actor: 'visitor' };

@@ -14,6 +14,8 @@ import {
   timerVerdict,
   unclaimedTooLong,
   visitorMaySend,
+  newChat,
+  UNKNOWN_VISITOR,
 } from '../../../src/domain/chat-state.js';
 
 const at = new Date('2026-11-24T10:00:00Z');
@@ -232,5 +234,20 @@ describe('timers', () => {
     expect(unclaimedTooLong('queued', t0, plus(3 * min - 1))).toBe(false);
     expect(unclaimedTooLong('queued', t0, plus(3 * min))).toBe(true);
     expect(unclaimedTooLong('active', t0, plus(30 * min))).toBe(false);
+  });
+});
+
+describe('newChat', () => {
+  it('is born unowned, unclaimed and open, seen at its start, with a short id from its id', () => {
+    const at = new Date('2026-11-24T10:00:00Z');
+    const chat = newChat(
+      { id: '6f1c2d3e-aaaa-4bbb-8ccc-1234567890ab', topicId: 'sales', state: 'queued', language: 'pl', visitor: UNKNOWN_VISITOR, tokenHash: 'h' },
+      at,
+    );
+    expect(chat).toMatchObject({
+      topicId: 'sales', state: 'queued', language: 'pl', tokenHash: 'h', spaceId: null, ownerEmail: null,
+      claimedAt: null, closedAt: null, createdAt: at, lastSeenAt: at, leftAt: null, warnedAt: null,
+    });
+    expect(chat.shortId).toMatch(/^[0-9a-f]{6}$/);
   });
 });

@@ -1,6 +1,7 @@
 // Test helpers: a chat in state `bot`, the messages a chats service would store, and the
 // assistant texts from the real locale files.
 import pino from 'pino';
+import { newChat, UNKNOWN_VISITOR } from '../../../../src/domain/chat-state.js';
 import type { Chat, ChatMessage, Sender } from '../../../../src/domain/types.js';
 import type { Store } from '../../../../src/ports.js';
 import type { AssistantOutcome } from '../../../../src/services/assistant.js';
@@ -9,28 +10,7 @@ export const silentLog = pino({ level: 'silent' });
 
 export function botChat(id: string, language = 'en', topicId = 'support'): Chat {
   const now = new Date();
-  return {
-    id,
-    shortId: id.slice(0, 6),
-    topicId,
-    state: 'bot',
-    language,
-    visitor: { name: null, email: null, fields: {}, ip: null, userAgent: null, page: null, geo: null },
-    tokenHash: 'x',
-    spaceId: null,
-    ownerEmail: null,
-    ownerName: null,
-    createdAt: now,
-    updatedAt: now,
-    claimedAt: null,
-    closedAt: null,
-    closeReason: null,
-    closedBy: null,
-    lastSeenAt: now,
-    lastVisitorMessageAt: null,
-    leftAt: null,
-    warnedAt: null,
-  };
+  return { ...newChat({ id, topicId, state: 'bot', language, visitor: UNKNOWN_VISITOR, tokenHash: 'x' }, now), updatedAt: now };
 }
 
 /** The message list of one chat, appended the way the chats service will. */
