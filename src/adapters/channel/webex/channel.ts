@@ -29,7 +29,7 @@ import {
   type WebexPerson,
   type WebexWebhook,
 } from './client.js';
-import { startFramework, type BotFramework } from './framework.js';
+import { startFramework, stopFramework, type BotFramework } from './framework.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { Lru } from './lru.js';
 import { verifyWebhookSignature } from './signature.js';
@@ -64,8 +64,8 @@ export interface WebexChannelOptions {
   webhookName?: string;
   /**
    * true (default): the bot's webhooks are registered by webex-node-bot-framework (its firehose
-   * and attachmentActions webhooks, removed again by `stop`). false: by our client, under our
-   * own names, kept on stop (for several instances sharing one bot).
+   * and attachmentActions webhooks, replaced at each start, kept on stop). false: by our client,
+   * under our own names, also kept on stop.
    */
   framework?: boolean;
   /** Durable "first time seen?" check (Store.markProcessed); in-memory dedupe always runs. */
@@ -371,7 +371,7 @@ export function createWebexChannel(options: WebexChannelOptions): WebexChannel {
       relayToken?.stop();
       await channel.whenIdle();
       if (framework) {
-        await framework.stop();
+        await stopFramework(framework);
         framework = null;
       }
       started = false;

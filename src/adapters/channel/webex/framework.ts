@@ -11,6 +11,8 @@ export interface BotFramework {
   webhook: { id?: string; name?: string } | false;
   cardsWebhook: { id?: string } | false;
   active: boolean;
+  /** The SDK instance; its webhook listing is what `stop` reads to delete the bot's webhooks. */
+  webex?: { webhooks?: { list(): Promise<{ items: unknown[] }> } };
   start(): Promise<boolean>;
   stop(): Promise<boolean>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -80,4 +82,15 @@ export async function startFramework(options: StartFrameworkOptions): Promise<Bo
     throw new Error('webex-node-bot-framework could not register its webhooks (see the error printed above)');
   }
   return framework;
+}
+
+/**
+ * Stops the framework but leaves the bot's webhooks in place. Its own stop() deletes them, and
+ * with several instances behind one bot that would cut every other instance off from card
+ * submissions and mentions. Nothing piles up: at start the framework replaces its own webhooks.
+ */
+export async function stopFramework(framework: BotFramework): Promise<void> {
+  const webhooks = framework.webex?.webhooks;
+  if (webhooks) webhooks.list = async () => ({ items: [] });
+  await framework.stop();
 }
