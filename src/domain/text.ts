@@ -91,3 +91,14 @@ export function spaceTitle(
   const visitorPart = truncate(visitor, room - Array.from(topicPart).length);
   return `${topicPart} · ${visitorPart}${suffix}`;
 }
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** A language's English name for prompts (`pl` → `Polish`); the code itself when unknown. */
+export function languageName(code: string): string {
+  try {
+    return languageNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -6,6 +6,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import type { Logger } from 'pino';
 import { AssistantTimeoutError } from '../../domain/handoff.js';
 import type { Assistant, AssistantContext, AssistantReply } from '../../ports.js';
+import { languageName } from '../../domain/text.js';
 
 export const HANDOFF_TOOL = 'handoff_to_agent';
 
@@ -53,16 +54,6 @@ const handoffTool: ChatCompletionTool = {
     },
   },
 };
-
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-
-function languageName(code: string): string {
-  try {
-    return languageNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 function handoffReason(rawArguments: string): string | undefined {
   try {

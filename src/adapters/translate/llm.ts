@@ -3,22 +3,13 @@
 // so the detected language comes back with the words.
 import OpenAI from 'openai';
 import type { Translator } from '../../ports.js';
+import { languageName } from '../../domain/text.js';
 
 export interface LlmTranslatorSettings {
   apiKey: string | null;
   baseUrl: string | null;
   model: string;
   timeoutMs: number;
-}
-
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-
-function languageName(code: string): string {
-  try {
-    return languageNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
 }
 
 export function translationPrompt(to: string, from?: string): string {
