@@ -312,6 +312,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         // The sandbox signs with whatever secret we register; a real deployment sets its own.
         webhookSecret: config.webex.webhookSecret ?? 'sandbox-webhook-secret',
         dedupe: (key) => store.markProcessed(key),
+        // The in-process sandbox serves this instance alone: nobody else needs its webhooks.
+        keepWebhooksOnStop: !sandbox,
         logger: log.child({ component: 'webex' }),
         ...(overrides.webexPolicy ? { policy: overrides.webexPolicy } : {}),
       });

@@ -68,6 +68,11 @@ export interface WebexChannelOptions {
    * under our own names, also kept on stop.
    */
   framework?: boolean;
+  /**
+   * Leave the bot's framework webhooks in place on stop (default), for other instances behind
+   * the same bot. A single-instance setup (the in-process sandbox) may let stop remove them.
+   */
+  keepWebhooksOnStop?: boolean;
   /** Durable "first time seen?" check (Store.markProcessed); in-memory dedupe always runs. */
   dedupe?: (key: string) => Promise<boolean>;
   logger?: Logger;
@@ -371,7 +376,8 @@ export function createWebexChannel(options: WebexChannelOptions): WebexChannel {
       relayToken?.stop();
       await channel.whenIdle();
       if (framework) {
-        await stopFramework(framework);
+        if (options.keepWebhooksOnStop === false) await framework.stop();
+        else await stopFramework(framework);
         framework = null;
       }
       started = false;
