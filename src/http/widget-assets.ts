@@ -91,6 +91,10 @@ export function widgetAssetsRouter(options: WidgetAssetsOptions = {}): Router {
   });
 
   const demoStatic = express.static(join(distDir, 'demo'), { index: false, redirect: false, maxAge: '5m' });
+  // Browsers ask for it on every page of the product (the demo, the console): no icon, no 404.
+  router.get('/favicon.ico', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').status(204).end();
+  });
   router.get(['/demo', '/demo/'], (_req, res, next) => {
     if (missing(res)) return;
     res.setHeader('Content-Security-Policy', DEMO_CSP);

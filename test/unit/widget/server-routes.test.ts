@@ -102,6 +102,8 @@ describe('widget assets', () => {
     expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect((await fetch(`${base}/demo/demo.css`)).status).toBe(200);
+    // The browser's automatic icon request gets an empty answer, not a 404 in the console.
+    expect((await fetch(`${base}/favicon.ico`)).status).toBe(204);
   });
 
   it('says clearly that the build is missing', async () => {
