@@ -29,7 +29,8 @@ export type Command =
   | { kind: 'specials'; topic: string | null }
   | { kind: 'topics' }
   | { kind: 'topic'; topic: string }
-  | { kind: 'stats'; period: StatsPeriod };
+  | { kind: 'stats'; period: StatsPeriod }
+  | { kind: 'offline'; limit: number };
 
 export type CommandKind = Command['kind'];
 
@@ -63,6 +64,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: 'topics', does: 'topics with mode, agents and assistant, each with an Edit card' },
   { usage: 'topic <id>', does: "one topic's Edit card" },
   { usage: 'stats [today|7d|30d]', does: 'chats, assistant-only, handed off, response and duration medians, abandoned' },
+  { usage: 'offline [count]', does: 'the latest messages visitors left while their topic was closed (10 unless told)' },
 ];
 
 const ok = (command: Command): ParsedCommand => ({ ok: true, command });
@@ -88,6 +90,8 @@ const VERB_ALIASES: Record<string, string> = {
   opening: 'hours',
   hours: 'hours',
   schedule: 'hours',
+  offline: 'offline',
+  voicemail: 'offline',
 };
 
 const ADD = new Set(['add', 'set', 'new', 'create']);
@@ -198,6 +202,14 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     }
     case 'stats':
       return parseStats(w);
+    case 'offline': {
+      // "offline", "offline 20", "offline messages 20"
+      const rest = w.list.filter((x) => x !== 'messages' && x !== 'message' && !LINKS.has(x));
+      if (rest.length === 0) return ok({ kind: 'offline', limit: 10 });
+      const n = rest.length === 1 && /^\d{1,3}$/.test(rest[0]!) ? Number(rest[0]) : NaN;
+      if (!(n >= 1 && n <= 50)) return bad('Give how many, from 1 to 50.', 'offline 20');
+      return ok({ kind: 'offline', limit: n });
+    }
     case 'hours':
       return parseHours(w, topicIds);
     case 'holidays': {

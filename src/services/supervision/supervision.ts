@@ -23,8 +23,9 @@ import {
   type TopicHours,
   type WeeklyRange,
 } from '../../domain/hours.js';
+import { escapeMarkdown } from '../../domain/escape.js';
 import { computeStats } from '../../domain/stats.js';
-import { spaceTitle, visitorDisplayName } from '../../domain/text.js';
+import { spaceTitle, truncate, visitorDisplayName } from '../../domain/text.js';
 import type { Chat, ChatEvent, Topic } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type { AgentChannel, AgentMessage, CardAction, Clock, Person, Store } from '../../ports.js';
@@ -217,7 +218,23 @@ export class Supervision {
       }
       case 'stats':
         return this.post(space, await this.statsView(command.period, topics));
+      case 'offline':
+        return this.say(space, await this.offlineList(command.limit, topics));
     }
+  }
+
+  /** The latest offline messages, newest first; every visitor value escaped. */
+  private async offlineList(limit: number, topics: Topic[]): Promise<string> {
+    const messages = await this.store.listOfflineMessages(limit);
+    if (messages.length === 0) return 'No offline messages.';
+    const timeZone = (await this.options.hours.get()).default.timeZone;
+    const lines = messages.map((m) => {
+      const topic = escapeMarkdown(topicLabel(topics.find((t) => t.id === m.topicId), m.topicId));
+      const who = `**${escapeMarkdown(m.name)}** (${escapeMarkdown(m.email)})`;
+      // One line each: long messages are cut here (the whole text stays in the database).
+      return `- ${formatInstant(m.at, timeZone)} · ${topic} · ${who}: ${escapeMarkdown(truncate(m.message.replace(/\s+/g, ' '), 300))}`;
+    });
+    return `**Offline messages** (newest first)\n\n${lines.join('\n')}`;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -249,6 +249,11 @@ describe('supervisors in their space', () => {
     expect(notice.personEmail).toBe(botEmail);
     const [kept] = await product.app.store.listOfflineMessages(1);
     expect(kept).toMatchObject({ topicId: 'night', name: 'Olga', email: 'olga@example.com', message: 'Please call me back' });
+ 
+    // Supervisors read what was kept, newest first.
+    const list = await (await command(sam, 'offline 5'))(/Offline messages/);
+    // The e-mail's `@` is escaped so Webex makes no link or mention of it.
+    expect(textOf(list)).toMatch(/\*\*Olga\*\* \(olga\\@example\.com\): Please call me back/);
   });
 
   it('a change made through one instance reaches another instance on the same database', async () => {

@@ -139,9 +139,18 @@ describe('parseCommand', () => {
     expect(isChange(command('status'))).toBe(false);
   });
 
+  it('reads offline [count], refusing counts outside 1..50', () => {
+    expect(command('offline')).toEqual({ kind: 'offline', limit: 10 });
+    expect(command('show offline messages 20')).toEqual({ kind: 'offline', limit: 20 });
+    const tooMany = parseCommand('offline 500', TOPICS);
+    expect(tooMany).toMatchObject({ ok: false, example: 'offline 20' });
+    expect(parseCommand('offline lots', TOPICS).ok).toBe(false);
+    expect(isChange(command('offline'))).toBe(false);
+  });
+
   it('every usage line in the help parses (placeholders filled in)', () => {
     for (const { usage } of COMMANDS) {
-      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'region' ? '' : first)).replace('<id>', 'sales');
+      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'count' ? '20' : first === 'region' ? '' : first)).replace('<id>', 'sales');
       expect(parseCommand(text, TOPICS).ok, text).toBe(true);
     }
   });
