@@ -70,8 +70,10 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   // The bot framework's Webex SDK reads its API base once per process: a restarted instance
   // keeps the port (as a restarted server would), so the in-process sandbox's URL stays.
   let port = 0;
-  const boot = async (extra: Record<string, string>) => {
-    const config = loadConfig(
+  // Every instance shares the test's database (closed by the test, not by the app).
+  const database = { pool: db.pool, url: db.url, embedded: false, close: async () => {} };
+  const configWith = (extra: Record<string, string>) =>
+    loadConfig(
       {
         LOG_LEVEL: 'silent',
         DATA_DIR: dataDir,
@@ -84,11 +86,12 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
       [],
       dataDir,
     );
-    const app = await startApp(config, {
+  const boot = async (extra: Record<string, string>) => {
+    const app = await startApp(configWith(extra), {
       ...FAST,
       port,
       log,
-      database: { pool: db.pool, url: db.url, embedded: false, close: async () => {} },
+      database,
       sandboxDataDir: path.join(dataDir, 'sandbox'),
     });
     port = app.port;
@@ -113,30 +116,15 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
       const freePort = (free.address() as AddressInfo).port;
       await new Promise<void>((resolve) => free.close(() => resolve()));
       const bot = sandbox.identities().find((i) => i.type === 'bot')!;
-      const config = loadConfig(
-        {
-          LOG_LEVEL: 'silent',
-          DATA_DIR: dataDir,
-          CONFIG_FILE: configFile,
-          EVENT_BUS: 'postgres',
-          TIMER_SWEEP_EVERY: '200ms',
-          ...env,
-          PORT: String(freePort),
-          PUBLIC_URL: `http://127.0.0.1:${freePort}`,
-          WEBEX_BOT_TOKEN: bot.token,
-          WEBEX_RELAY_TOKEN: sandbox.tokenFor('relay@example.com'),
-          WEBEX_WEBHOOK_SECRET: 'sandbox-webhook-secret',
-          HYDRA_SERVICE_URL: sandbox.apiBase,
-        },
-        [],
-        dataDir,
-      );
-      const next = await startApp(config, {
-        ...FAST,
-        port: freePort,
-        log,
-        database: { pool: db.pool, url: db.url, embedded: false, close: async () => {} },
+      const config = configWith({
+        PORT: String(freePort),
+        PUBLIC_URL: `http://127.0.0.1:${freePort}`,
+        WEBEX_BOT_TOKEN: bot.token,
+        WEBEX_RELAY_TOKEN: sandbox.tokenFor('relay@example.com'),
+        WEBEX_WEBHOOK_SECRET: 'sandbox-webhook-secret',
+        HYDRA_SERVICE_URL: sandbox.apiBase,
       });
+      const next = await startApp(config, { ...FAST, port: freePort, log, database });
       apps.push(next);
       return next;
     },

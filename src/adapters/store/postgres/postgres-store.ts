@@ -254,16 +254,7 @@ export class PostgresStore implements Store {
        SELECT *, true AS created FROM ins
        UNION ALL
        SELECT *, false AS created FROM dup`,
-      [
-        message.chatId,
-        message.from,
-        text(message.text),
-        text(message.authorName ?? null),
-        message.data == null ? null : json(message.data),
-        clientId,
-        externalId,
-        message.at ?? null,
-      ],
+      messageParams(message, clientId, externalId),
     );
     const row = rows[0];
     if (row) return { message: toMessage(row), created: row.created };
@@ -281,20 +272,13 @@ export class PostgresStore implements Store {
   ): Promise<AppendedWithOutbox> {
     const clientId = text(message.clientId ?? null);
     const externalId = text(message.externalId ?? null);
-    // One round trip: the function (migrations 2 and 4) locks the chat, checks the guard, appends
+    // One round trip: the function (migration 2) locks the chat, checks the guard, appends
     // unless a duplicate is stored, enqueues in the chat's lane and, asked to, leases the item
     // when it heads the lane.
     const { rows } = await this.pool.query<AppendedRow>(
       'SELECT * FROM append_message_with_outbox($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [
-        message.chatId,
-        message.from,
-        text(message.text),
-        text(message.authorName ?? null),
-        message.data == null ? null : json(message.data),
-        clientId,
-        externalId,
-        message.at ?? null,
+        ...messageParams(message, clientId, externalId),
         item.kind,
         json(item.payload),
         lease ? Math.max(1, Math.round(lease.leaseMs)) : null,
@@ -547,6 +531,20 @@ export class PostgresStore implements Store {
       if (n < this.purgeBatch) return total;
     }
   }
+}
+
+/** A message's columns as the append statements take them ($1..$8), ids already cleaned. */
+function messageParams(message: NewMessage, clientId: string | null, externalId: string | null): unknown[] {
+  return [
+    message.chatId,
+    message.from,
+    text(message.text),
+    text(message.authorName ?? null),
+    message.data == null ? null : json(message.data),
+    clientId,
+    externalId,
+    message.at ?? null,
+  ];
 }
 
 interface OfflineRow {
