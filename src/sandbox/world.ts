@@ -243,27 +243,25 @@ export class SandboxWorld {
   }
 
   createRoom(caller: PersonRec, input: { title: string; isLocked?: boolean }): RoomRec {
+    const room = this.newRoom(caller, input.title, 'group', input.isLocked ?? false, [caller.id]);
+    this.addMember(caller, room, caller, room.isLocked);
+    return room;
+  }
+
+  /** Stores a room and raises its `rooms/created` event for the audience. */
+  private newRoom(creator: PersonRec, title: string, type: RoomRec['type'], isLocked: boolean, audience: string[]): RoomRec {
     const created = this.now();
-    const room: RoomRec = {
-      id: newId('ROOM'),
-      title: input.title,
-      type: 'group',
-      isLocked: input.isLocked ?? false,
-      creatorId: caller.id,
-      created,
-      lastActivity: created,
-    };
+    const room: RoomRec = { id: newId('ROOM'), title, type, isLocked, creatorId: creator.id, created, lastActivity: created };
     this.state.rooms.push(room);
     this.roomsById.set(room.id, room);
     this.raise({
       resource: 'rooms',
       event: 'created',
-      actorId: caller.id,
+      actorId: creator.id,
       data: this.roomData(room),
-      audience: [caller.id],
-      filterable: { type: room.type, isLocked: room.isLocked },
+      audience,
+      filterable: { type, isLocked },
     });
-    this.addMember(caller, room, caller, room.isLocked);
     return room;
   }
 
@@ -550,26 +548,7 @@ export class SandboxWorld {
       .map((id) => this.roomsById.get(id))
       .find((r) => r?.type === 'direct' && !!this.membership(r.id, b.id));
     if (existing) return existing;
-    const created = this.now();
-    const room: RoomRec = {
-      id: newId('ROOM'),
-      title: b.displayName,
-      type: 'direct',
-      isLocked: false,
-      creatorId: a.id,
-      created,
-      lastActivity: created,
-    };
-    this.state.rooms.push(room);
-    this.roomsById.set(room.id, room);
-    this.raise({
-      resource: 'rooms',
-      event: 'created',
-      actorId: a.id,
-      data: this.roomData(room),
-      audience: [a.id, b.id],
-      filterable: { type: room.type, isLocked: false },
-    });
+    const room = this.newRoom(a, b.displayName, 'direct', false, [a.id, b.id]);
     this.addMember(a, room, a, false);
     this.addMember(a, room, b, false);
     return room;
