@@ -9,6 +9,7 @@ import type {
   Sender,
   Topic,
 } from './domain/types.js';
+import type { RichText } from './domain/rich-text.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -144,10 +145,15 @@ export interface AuditEntry {
   at?: Date;
 }
 
-export interface Store {
+// The Store is made of capabilities (like Agenda 6's backend): each service asks only for the
+// ones it uses; a database adapter provides them all from one pool. Every member is required.
+
+export interface StoreHealth {
   /** Resolves when the database answers. */
   ping(): Promise<void>;
+}
 
+export interface ChatStore {
   /** Writes the chat and its first event in one transaction. */
   createChat(chat: NewChat, event: NewChatEvent): Promise<Chat>;
   getChat(id: string): Promise<Chat | null>;
@@ -164,9 +170,13 @@ export interface Store {
   ): Promise<Chat | null>;
   listChats(filter: ChatFilter): Promise<Chat[]>;
   listEvents(chatId: string): Promise<ChatEvent[]>;
-  /** The events of every chat created at or after `since`, in id order (statistics). Optional: without it, `listEvents` per chat. */
-  listEventsOfChatsSince?(since: Date): Promise<ChatEvent[]>;
+  /** The events of every chat created at or after `since`, in id order (statistics). */
+  listEventsOfChatsSince(since: Date): Promise<ChatEvent[]>;
+  /** Deletes closed chats (and their messages and events) closed before the cutoff. */
+  purgeClosedBefore(cutoff: Date): Promise<number>;
+}
 
+export interface MessageStore {
   /**
    * Appends with the next per-chat sequence number (gap-free, unique under concurrency).
    * A message whose (chatId, clientId) or externalId is already stored is not stored again:
@@ -180,9 +190,8 @@ export interface Store {
    * otherwise it waits for `claimOutbox` like any item. With `guard`, checked under the chat's
    * lock: another token hash (or no chat) rejects with AppendRefusedError('not_found'), a state
    * not allowed with AppendRefusedError('state'); nothing is written then.
-   * Optional: without it, the two calls.
    */
-  appendMessageWithOutbox?(
+  appendMessageWithOutbox(
     message: NewMessage,
     item: Omit<NewOutboxItem, 'chatId'>,
     lease?: LeaseIfHead,
@@ -190,16 +199,22 @@ export interface Store {
   ): Promise<AppendedWithOutbox>;
   /** Messages with seq > afterSeq, in order. */
   listMessages(chatId: string, afterSeq: number, limit?: number): Promise<ChatMessage[]>;
+}
 
+export interface TopicStore {
   listTopics(): Promise<Topic[]>;
   getTopic(id: string): Promise<Topic | null>;
   saveTopic(topic: Topic, actor: string): Promise<void>;
   deleteTopic(id: string, actor: string): Promise<boolean>;
+}
 
+export interface SettingsStore {
   getSetting<T extends Json>(key: string): Promise<T | undefined>;
   setSetting(key: string, value: Json, actor: string): Promise<void>;
   listAudit(limit?: number): Promise<Required<AuditEntry>[]>;
+}
 
+export interface OutboxStore {
   /** Stores a delivery before it is attempted. */
   enqueueOutbox(item: NewOutboxItem): Promise<OutboxItem>;
   /**
@@ -210,19 +225,16 @@ export interface Store {
   completeOutbox(id: number): Promise<void>;
   retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void>;
   countPendingOutbox(chatId?: string): Promise<number>;
+}
 
+export interface DedupeStore {
   /** Remembers an external delivery id (webhook); true the first time it is seen. */
   markProcessed(key: string): Promise<boolean>;
   /** Forgets delivery ids first seen before the cutoff (redeliveries stop after a while). */
-  purgeProcessedBefore?(cutoff: Date): Promise<number>;
+  purgeProcessedBefore(cutoff: Date): Promise<number>;
+}
 
-  /** Deletes closed chats (and their messages and events) closed before the cutoff. */
-  purgeClosedBefore(cutoff: Date): Promise<number>;
-
-  /**
-   * Keeps a message left in the widget's offline form (topic closed). Optional: without it the
-   * message still reaches the supervisors' space through the outbox, but is not kept apart.
-   */
+export interface OfflineMessageStore {
   /** Keeps a message left through the offline form (a topic was closed). */
   saveOfflineMessage(message: NewOfflineMessage): Promise<OfflineMessage>;
   /** The newest offline messages first. */
@@ -230,6 +242,17 @@ export interface Store {
   /** Deletes offline messages left before the cutoff (the transcripts' retention). */
   purgeOfflineMessagesBefore(cutoff: Date): Promise<number>;
 }
+
+/** Every capability: what a database adapter provides and the composition root hands out. */
+export interface Store
+  extends StoreHealth,
+    ChatStore,
+    MessageStore,
+    TopicStore,
+    SettingsStore,
+    OutboxStore,
+    DedupeStore,
+    OfflineMessageStore {}
 
 // ---------------------------------------------------------------------------------------------
 // Scheduler (durable timers on the database)
@@ -261,7 +284,10 @@ export interface EventBus {
 }
 
 // ---------------------------------------------------------------------------------------------
-// AgentChannel: the messenger where agents work (Webex; later Slack).
+// AgentChannel: the messenger where agents work (Webex or Slack). Services speak to it in plain
+// words (RichText) and named cards; each adapter renders them in its own dialect (escaping,
+// markdown flavour, mentions, splitting at its own size limit). Nothing messenger-specific is
+// built outside the adapter.
 
 export interface Person {
   id: string;
@@ -297,6 +323,41 @@ export interface ChannelHandlers {
   onCardAction(action: CardAction): Promise<void>;
 }
 
+/** Who a posted message speaks for; the adapter shows it its own way and picks the identity. */
+export type Speaker =
+  /** The visitor: posted by the relay identity, the name shown as an untrusted prefix. */
+  | { kind: 'visitor'; name: string; verified: boolean }
+  /** The assistant's turns and the product's own lines: posted by the bot identity. */
+  | { kind: 'bot' };
+
+export interface OutgoingMessage {
+  speaker: Speaker;
+  /** Plain words with a little structure; every span is literal text to the adapter. */
+  text: RichText;
+  /** Lines added under the text, e.g. the agents' translation of a visitor's words. */
+  notes?: RichText;
+  /** Post as a reply in this thread (an internal note). */
+  parentId?: string;
+}
+
+/** The card templates in `cards/` (Adaptive Card 1.3, rendered by each adapter). */
+export type CardName =
+  | 'visitor'
+  | 'closed'
+  | 'unclaimed-alert'
+  | 'supervisor/hours'
+  | 'supervisor/problem'
+  | 'supervisor/report'
+  | 'supervisor/topic';
+
+export interface CardSpec {
+  template: CardName;
+  /** Plain values for the template; the adapter makes displayed text inert for its markup. */
+  data: Record<string, Json>;
+  /** What clients that show no cards display instead. */
+  fallback: RichText;
+}
+
 export interface PostOptions {
   /** Post as a reply in this thread. */
   parentId?: string;
@@ -307,7 +368,24 @@ export interface WebhookResult {
   body?: Json;
 }
 
+/**
+ * A messenger call that failed. `retryable`: worth trying again (rate limit, outage, timeout),
+ * after `retryAfterMs` when the messenger said so; otherwise permanent (refused, not found).
+ */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ChannelError';
+  }
+}
+
 export interface AgentChannel {
+  /** Which messenger, for logs and the ready line. */
+  readonly messenger: 'webex' | 'slack';
   /** `relay`: a user identity relays visitor text and hears all agent messages.
    *  `mention`: degraded, agents must mention the bot to reach the visitor. */
   readonly mode: 'relay' | 'mention';
@@ -316,18 +394,21 @@ export interface AgentChannel {
 
   createSpace(title: string): Promise<string>;
   renameSpace(spaceId: string, title: string): Promise<void>;
+  /** Resolves when the person is a member afterwards (already being one is success). */
   addMember(spaceId: string, email: string): Promise<void>;
+  /** Resolves when the person is not a member afterwards (not being one is success). */
   removeMember(spaceId: string, email: string): Promise<void>;
   listMembers(spaceId: string): Promise<Person[]>;
   isMember(spaceId: string, email: string): Promise<boolean>;
   findPerson(email: string): Promise<Person | null>;
+  /** A link that opens the space in the messenger's client, when it has one. */
+  spaceLink(spaceId: string): string | null;
 
-  /** Visitor text, already escaped, posted by the relay identity (split if too long). */
-  postAsVisitor(spaceId: string, markdown: string): Promise<string[]>;
-  /** Text posted by the bot identity (bot turns, confirmations, notices). */
-  postAsBot(spaceId: string, markdown: string, options?: PostOptions): Promise<string[]>;
-  /** An Adaptive Card posted by the bot; `fallbackText` shows where cards cannot. */
-  postCard(spaceId: string, card: Json, fallbackText: string, options?: PostOptions): Promise<string>;
+  /** Posts the message (split if too long for the messenger); the ids of the posted parts. */
+  post(spaceId: string, message: OutgoingMessage): Promise<string[]>;
+  /** A card posted by the bot identity. */
+  postCard(spaceId: string, card: CardSpec, options?: PostOptions): Promise<string>;
+  /** Resolves when the message is gone (already gone is success). */
   deleteMessage(messageId: string): Promise<void>;
 
   /** The raw webhook delivery, verified by signature before anything else. */
