@@ -2,8 +2,8 @@
 // through i18next. The config file's `texts` (language → key → text) override single sentences.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18nInstance } from 'i18next';
+import { fromRoot } from './paths.js';
 
 export type TranslateFn = (language: string, key: string, vars?: Record<string, unknown>) => string;
 
@@ -15,7 +15,7 @@ export interface ServerI18n {
   resolve(language: string | null | undefined): string;
 }
 
-export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+export const DEFAULT_LOCALES_DIR = fromRoot('locales');
 
 export interface I18nOptions {
   localesDir?: string;

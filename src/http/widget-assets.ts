@@ -6,10 +6,10 @@
 // dynamic import(), which is a CORS request).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router, type Response } from 'express';
+import { fromRoot } from '../paths.js';
 
-export const DEFAULT_WIDGET_DIST = fileURLToPath(new URL('../../widget/dist', import.meta.url));
+export const DEFAULT_WIDGET_DIST = fromRoot('widget', 'dist');
 
 export interface WidgetAssetsOptions {
   /** The build output (default: widget/dist of this checkout). */

@@ -3,9 +3,9 @@
 // so a name like `[x](http://evil)` must not become a link.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Chat, Topic } from '../domain/types.js';
+import { fromRoot } from '../paths.js';
 import type { Json } from '../ports.js';
 
 // Loaded untyped: the package's declarations import the renderer's TypeScript sources, which
@@ -17,7 +17,7 @@ const { Template } = createRequire(import.meta.url)('adaptivecards-templating') 
   Template: new (payload: unknown) => CardTemplate;
 };
 
-export const DEFAULT_CARDS_DIR = fileURLToPath(new URL('../../cards', import.meta.url));
+export const DEFAULT_CARDS_DIR = fromRoot('cards');
 
 export interface Fact {
   title: string;
