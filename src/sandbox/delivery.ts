@@ -7,7 +7,7 @@ import { newId } from './ids.js';
 import type { DeliveryKnobs } from './knobs.js';
 import type { SandboxState, WebhookRec } from './state.js';
 import { parseFilter } from './webhook-rules.js';
-import type { WorldEvent } from './world.js';
+import type { WorldEvent } from './world/index.js';
 
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 15_000];
 const ATTEMPT_TIMEOUT_MS = 10_000;

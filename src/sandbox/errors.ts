@@ -5,7 +5,6 @@ export class WebexApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'WebexApiError';
