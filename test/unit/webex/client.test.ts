@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebexApiError, WebexClient, nextLink } from '../../../src/adapters/channel/webex/client.js';
-import { KeyedQueue } from '../../../src/adapters/channel/webex/keyed-queue.js';
+import { KeyedQueue } from '../../../src/adapters/channel/shared/keyed-queue.js';
 import { json, startFakeServer } from './fake-server.js';
 
 const servers: { close(): Promise<void> }[] = [];

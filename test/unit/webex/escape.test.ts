@@ -1,6 +1,8 @@
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, stripBotMention, visitorMessageMarkdown } from '../../../src/domain/escape.js';
+import { escapeMarkdown, stripBotMention } from '../../../src/adapters/channel/webex/escape.js';
+import { renderMessage } from '../../../src/adapters/channel/webex/render.js';
+import { plain } from '../../../src/domain/rich-text.js';
 
 /** What a CommonMark/GFM renderer (like Webex's) makes of the markdown. */
 function render(markdown: string): string {
@@ -61,8 +63,8 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('I need 3 items, thanks!')).toBe('I need 3 items, thanks!');
   });
 
-  it('visitorMessageMarkdown bolds only the escaped name', () => {
-    const md = visitorMessageMarkdown('Eve **admin**', '<@all> hi');
+  it("a visitor's message bolds only the escaped name", () => {
+    const md = renderMessage({ speaker: { kind: 'visitor', name: 'Eve **admin**', verified: false }, text: plain('<@all> hi') });
     expect(md).toBe('**Eve \\*\\*admin\\*\\*:** &lt;\\@all&gt; hi');
     const html = render(md);
     expect(html.match(/<strong>/g)).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown } from '../../../src/domain/escape.js';
-import { WEBEX_MAX_MESSAGE_BYTES, splitMessage, utf8Length } from '../../../src/domain/split.js';
+import { escapeMarkdown } from '../../../src/adapters/channel/webex/escape.js';
+import { WEBEX_MAX_MESSAGE_BYTES, splitMessage, utf8Length } from '../../../src/adapters/channel/webex/split.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 

@@ -1,5 +1,5 @@
-// Serializes work per key (a Webex room) while different keys run in parallel, so messages of one
-// chat reach Webex in the order they were sent even when a retry delays one of them.
+// Serializes work per key (a room or channel) while different keys run in parallel, so messages
+// of one chat reach the messenger in the order they were sent even when a retry delays one.
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 

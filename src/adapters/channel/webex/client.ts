@@ -1,14 +1,28 @@
 // The one way this product talks to the Webex REST API: every call, for every identity, goes
-// through `WebexClient.request`, which owns the policy (timeout, retries on 429/5xx/network errors
-// honouring Retry-After, typed errors with Webex's trackingId, Link-header pagination).
+// through `WebexClient.request`: the shared retry policy (timeout, retries on 429/5xx/network
+// errors honouring Retry-After), a token renewal on 401, typed errors with Webex's trackingId,
+// Link-header pagination.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { KeyedQueue } from './keyed-queue.js';
+import { ChannelError } from '../../../ports.js';
+import { KeyedQueue } from '../shared/keyed-queue.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  defaultSleep,
+  parseRetryAfter,
+  retryableStatus,
+  retryNowStatus,
+  withRetries,
+  type Attempt,
+  type RetryPolicy,
+  type Sleep,
+} from '../shared/retry.js';
 
 export const WEBEX_API_BASE = 'https://webexapis.com/v1';
 
-/** Webex's error body: `{ message, errors: [{ description }], trackingId }`. */
-export class WebexApiError extends Error {
+/** A failed Webex call, from Webex's error body `{ message, errors: [{ description }], trackingId }`;
+ *  `status` 0 when Webex did not answer. A ChannelError: retryable or not, told by its status. */
+export class WebexApiError extends ChannelError {
   override readonly name = 'WebexApiError';
   constructor(
     readonly status: number,
@@ -17,13 +31,20 @@ export class WebexApiError extends Error {
     readonly webexMessage: string | null,
     readonly errors: { description: string }[],
     readonly trackingId: string | null,
+    retryAfterMs?: number,
   ) {
     super(
       `Webex ${method} ${path} failed with ${status === 0 ? 'a network error' : status}` +
         (webexMessage ? `: ${webexMessage}` : '') +
         (trackingId ? ` (trackingId ${trackingId})` : ''),
+      retryableStatus(status),
+      retryAfterMs,
     );
   }
+}
+
+export function isWebexStatus(error: unknown, ...statuses: number[]): boolean {
+  return error instanceof WebexApiError && statuses.includes(error.status);
 }
 
 /** Supplies the access token; `refresh` is tried once when Webex answers 401. */
@@ -33,26 +54,7 @@ export interface TokenSource {
   refresh?(): Promise<boolean>;
 }
 
-export interface RetryPolicy {
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Retries after the first attempt. */
-  maxRetries: number;
-  baseDelayMs: number;
-  /** Cap of the exponential backoff. */
-  maxDelayMs: number;
-  /** A longer Retry-After is not waited out here: the call fails with the 429 (callers such as
-   *  the outbox retry later) rather than holding the room's queue or retrying too early. */
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  timeoutMs: 15_000,
-  maxRetries: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 30_000,
-  maxRetryAfterMs: 120_000,
-};
+export type { RetryPolicy };
 
 export interface WebexClientOptions {
   baseUrl?: string;
@@ -62,7 +64,7 @@ export interface WebexClientOptions {
   roomQueue?: KeyedQueue;
   logger?: Logger;
   /** Waits between retries; replaceable so unit tests need not sleep. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,17 +173,6 @@ interface RequestOptions {
 
 // ---------------------------------------------------------------------------------------------
 
-const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
-
-function parseRetryAfter(value: string | null): number | null {
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  return null;
-}
-
 /** `<url>; rel="next"` from a Link header, or null. */
 export function nextLink(header: string | null): string | null {
   if (!header) return null;
@@ -192,8 +183,6 @@ export function nextLink(header: string | null): string | null {
   return null;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class WebexClient {
   readonly baseUrl: string;
   private readonly origin: string;
@@ -201,7 +190,7 @@ export class WebexClient {
   private readonly policy: RetryPolicy;
   private readonly roomQueue: KeyedQueue;
   private readonly logger: Logger | undefined;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: Sleep;
 
   constructor(options: WebexClientOptions) {
     this.baseUrl = (options.baseUrl ?? WEBEX_API_BASE).replace(/\/+$/, '');
@@ -359,76 +348,63 @@ export class WebexClient {
     return url.toString();
   }
 
-  private async send<T>(method: string, url: string, body: unknown): Promise<{ data: T; link: string | null }> {
+  private send<T>(method: string, url: string, body: unknown): Promise<{ data: T; link: string | null }> {
     const path = new URL(url).pathname;
-    let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${await this.tokens.token()}`,
-            accept: 'application/json',
-            trackingid: `webex-live-chat_${randomUUID()}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
-        });
-      } catch (error) {
-        // Network error or timeout: no answer at all.
-        if (attempt < this.policy.maxRetries) {
-          const delay = this.backoff(attempt);
-          this.logger?.warn({ method, path, attempt, delay, err: (error as Error).message }, 'webex call failed, retrying');
-          await this.sleep(delay);
-          continue;
-        }
-        const apiError = new WebexApiError(0, method, path, (error as Error).message, [], null);
-        apiError.cause = error;
-        throw apiError;
-      }
+    const context = { policy: this.policy, sleep: this.sleep, logger: this.logger, label: `webex ${method} ${path}` };
+    return withRetries(context, () => this.attempt<T>(method, url, path, body));
+  }
 
-      if (response.ok) {
-        const text = await response.text();
-        const data = (text.length > 0 ? JSON.parse(text) : undefined) as T;
-        return { data, link: nextLink(response.headers.get('link')) };
-      }
+  /** One attempt (and one more with a renewed token when Webex answers 401). */
+  private async attempt<T>(method: string, url: string, path: string, body: unknown): Promise<Attempt<{ data: T; link: string | null }>> {
+    let response = await this.answer(method, url, path, body);
+    if (!(response instanceof Response)) return response;
+    if (response.status === 401 && this.tokens.refresh && (await this.tokens.refresh())) {
+      await response.body?.cancel();
+      response = await this.answer(method, url, path, body);
+      if (!(response instanceof Response)) return response;
+    }
+    if (response.ok) {
+      const text = await response.text();
+      const data = (text.length > 0 ? JSON.parse(text) : undefined) as T;
+      return { ok: true, value: { data, link: nextLink(response.headers.get('link')) } };
+    }
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const error = await toApiError(response, method, path, retryAfterMs);
+    return { ok: false, error, retryNow: retryNowStatus(response.status), retryAfterMs, details: { status: response.status } };
+  }
 
-      if (response.status === 401 && !refreshed && this.tokens.refresh) {
-        await response.body?.cancel();
-        refreshed = true;
-        if (await this.tokens.refresh()) {
-          attempt--; // the refresh retry does not count against the 5xx/429 budget
-          continue;
-        }
-      }
-
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      if (
-        RETRYABLE_STATUS(response.status) &&
-        attempt < this.policy.maxRetries &&
-        (retryAfter === null || retryAfter <= this.policy.maxRetryAfterMs)
-      ) {
-        const delay = retryAfter ?? this.backoff(attempt);
-        await response.body?.cancel();
-        this.logger?.warn({ method, path, status: response.status, attempt, delay }, 'webex call refused, retrying');
-        await this.sleep(delay);
-        continue;
-      }
-
-      throw await toApiError(response, method, path);
+  /** Webex's answer, or the failed attempt when there was none (network error, timeout). */
+  private async answer(method: string, url: string, path: string, body: unknown): Promise<Response | Attempt<never>> {
+    try {
+      return await this.fetchOnce(method, url, body);
+    } catch (error) {
+      const failure = new WebexApiError(0, method, path, (error as Error).message, [], null);
+      failure.cause = error;
+      return { ok: false, error: failure, retryNow: true, retryAfterMs: null, details: { err: (error as Error).message } };
     }
   }
 
-  /** Exponential backoff with full jitter, capped. */
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  private async fetchOnce(method: string, url: string, body: unknown): Promise<Response> {
+    return fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${await this.tokens.token()}`,
+        accept: 'application/json',
+        trackingid: `webex-live-chat_${randomUUID()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.policy.timeoutMs),
+    });
   }
 }
 
-async function toApiError(response: Response, method: string, path: string): Promise<WebexApiError> {
+async function toApiError(
+  response: Response,
+  method: string,
+  path: string,
+  retryAfterMs: number | null,
+): Promise<WebexApiError> {
   let message: string | null = null;
   let errors: { description: string }[] = [];
   let trackingId = response.headers.get('trackingid');
@@ -448,5 +424,5 @@ async function toApiError(response: Response, method: string, path: string): Pro
   } catch {
     // Not JSON (a proxy's error page): keep the status.
   }
-  return new WebexApiError(response.status, method, path, message, errors, trackingId);
+  return new WebexApiError(response.status, method, path, message, errors, trackingId, retryAfterMs ?? undefined);
 }

@@ -29,9 +29,16 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\r\n?/g, '\n').split('\n').map(escapeLine).join('\n');
 }
 
-/** A visitor's message as posted by the relay identity: `**Name:** text`, both escaped. */
-export function visitorMessageMarkdown(displayName: string, text: string): string {
-  return `**${escapeMarkdown(displayName)}:** ${escapeMarkdown(text)}`;
+/**
+ * Text shown on a card made inert without changing what it shows: card TextBlocks render a
+ * markdown subset, so link and emphasis syntax and mentions are broken with zero-width spaces
+ * (a card shows no backslash escapes).
+ */
+export function inertCardText(text: string): string {
+  return text
+    .replace(/\]\s*\(/g, ']\u200b(')
+    .replace(/([*_~`])/g, '$1\u200b')
+    .replace(/<@/g, '<\u200b@');
 }
 
 export interface BotIdentity {

@@ -4,7 +4,7 @@
 
 export const WEBEX_MAX_MESSAGE_BYTES = 7439;
 
-/** UTF-8 length without Node's Buffer (the domain stays portable). */
+/** UTF-8 length of a string. */
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
