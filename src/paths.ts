@@ -12,7 +12,7 @@ function findRoot(start: string): string {
   }
 }
 
-export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** A path inside the project: `fromRoot('locales')`. */
 export function fromRoot(...parts: string[]): string {
