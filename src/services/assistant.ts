@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { AssistantTimeoutError, assistantEnabled, turnLimitReached, wantsHuman } from '../domain/handoff.js';
 import type { Chat, ChatMessage, Topic } from '../domain/types.js';
-import type { Assistant, AssistantContext, AssistantReply, AssistantTurn, Handoff, HandoffReason, Store } from '../ports.js';
+import type { Assistant, AssistantContext, AssistantReply, AssistantTurn, Handoff, HandoffReason, MessageStore } from '../ports.js';
 
 export interface BotMessage {
   text: string;
@@ -25,7 +25,7 @@ export interface AssistantOutcome {
 
 export interface AssistantServiceDeps {
   assistant: Assistant;
-  store: Pick<Store, 'listMessages'>;
+  store: Pick<MessageStore, 'listMessages'>;
   /** (language, key) → sentence from `locales/<lng>/assistant.json` (see adapters/ai/texts.ts). */
   texts: (language: string, key: string) => string;
   log: Logger;

@@ -3,38 +3,37 @@
 // store (bot messages, for the visitor), announce, deliver to the space through the outbox (the
 // bot identity posts them, so the space's history is whole), and at handoff move the chat to
 // `queued`, call the topic's agents (if they join at handoff), tell the space why, and post a
-// fresh control card with the Claim button.
-//
-// Wiring (composition root): `const phase = new BotPhase({ assistant, log })`, give
-// `phase.hooks` to createChatModule as `chatHooks`, then `phase.attach(module)`; `phase.stop()`
-// at shutdown, before the chat module.
+// fresh control card with the Claim button. `stop()` at shutdown, before the chat module.
 import { decide } from '../domain/chat-state.js';
-import { escapeMarkdown } from '../domain/escape.js';
+import { emphasis, paragraph, strong, type Block, type RichText } from '../domain/rich-text.js';
 import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { Handoff } from '../ports.js';
+import type { ChatStore, Clock, Handoff, MessageStore, TopicStore } from '../ports.js';
+import type { ChatAnnouncer } from './announcer.js';
 import type { AssistantOutcome, AssistantService } from './assistant.js';
-import type { ChatHooks, ChatService } from './chats.js';
-import type { ChatCore } from './context.js';
+import type { ChatHooks } from './chats.js';
+import type { UnclaimedAlerts } from './unclaimed.js';
 
 export interface BotPhaseOptions {
   assistant: AssistantService;
+  store: ChatStore & MessageStore & TopicStore;
+  announcer: ChatAnnouncer;
+  alerts: UnclaimedAlerts;
+  clock: Clock;
   log: Logger;
 }
 
 /** Agents read the space in English, like the cards. */
 const AGENT_LANGUAGE = 'en';
 
-/** The bot's words as the space shows them: literal (a model's output is untrusted too). */
-export function botMessageMarkdown(text: string, quickReplies: string[]): string {
-  const body = escapeMarkdown(text);
-  if (quickReplies.length === 0) return body;
-  const options = quickReplies.map((q) => escapeMarkdown(q)).join(' · ');
-  return body ? `${body}\n\n_Options:_ ${options}` : `_Options:_ ${options}`;
+/** The bot's words as the space shows them, with the quick replies offered to the visitor. */
+export function botMessageText(text: string, quickReplies: string[]): RichText {
+  const blocks: Block[] = text ? [paragraph(text)] : [];
+  if (quickReplies.length) blocks.push(paragraph(emphasis('Options:'), ` ${quickReplies.join(' · ')}`));
+  return blocks;
 }
 
 export class BotPhase {
-  private module: { core: ChatCore; chats: ChatService } | null = null;
   /** Per chat, the work in progress: one chat's turns run one after another, in order. */
   private readonly lanes = new Map<string, Promise<void>>();
   private stopped = false;
@@ -55,10 +54,6 @@ export class BotPhase {
     },
   };
 
-  attach(module: { core: ChatCore; chats: ChatService }): void {
-    this.module = module;
-  }
-
   /** Resolves when no bot turn is running (tests; shutdown). */
   async idle(): Promise<void> {
     while (this.lanes.size > 0) await Promise.allSettled([...this.lanes.values()]);
@@ -68,14 +63,6 @@ export class BotPhase {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.idle();
-  }
-
-  /** The widget's or an API's explicit request for a person, outside the message flow. */
-  requestAgent(chatId: string): Promise<void> {
-    return this.enqueue(chatId, async () => {
-      const chat = await this.freshChat(chatId);
-      if (chat) await this.carryOut(chat, this.options.assistant.onHandoffRequested(chat));
-    });
   }
 
   private enqueue(chatId: string, work: () => Promise<void>): Promise<void> {
@@ -91,14 +78,9 @@ export class BotPhase {
     return next;
   }
 
-  private get core(): ChatCore {
-    if (!this.module) throw new Error('BotPhase used before attach(module)');
-    return this.module.core;
-  }
-
   /** The chat as stored now, if the assistant still has it. */
   private async freshChat(chatId: string): Promise<Chat | null> {
-    const chat = await this.core.store.getChat(chatId);
+    const chat = await this.options.store.getChat(chatId);
     return chat?.state === 'bot' ? chat : null;
   }
 
@@ -113,8 +95,7 @@ export class BotPhase {
   }
 
   private async withTyping(chat: Chat, work: () => Promise<AssistantOutcome>): Promise<AssistantOutcome> {
-    const typing = (active: boolean) =>
-      this.core.deps.notices.publish(chat.id, { type: 'typing', from: 'bot', active }).catch(() => undefined);
+    const typing = (active: boolean) => this.options.announcer.announceTyping(chat.id, 'bot', active);
     await typing(true);
     try {
       return await work();
@@ -124,22 +105,22 @@ export class BotPhase {
   }
 
   private async carryOut(chat: Chat, outcome: AssistantOutcome): Promise<void> {
-    const { store } = this.core;
+    const { store, announcer } = this.options;
     // An agent may have claimed the chat while the assistant was thinking: then it keeps quiet.
     const current = await store.getChat(chat.id);
     if (current?.state !== 'bot') return;
     const authorName = this.options.assistant.botName(chat.language);
     for (const m of outcome.messages) {
       const { message } = await store.appendMessage({ chatId: chat.id, from: 'bot', text: m.text, authorName, data: m.data });
-      await this.core.announceMessage(chat.id, message.seq);
-      await this.core.deliver(chat.id, { kind: 'bot_message', markdown: botMessageMarkdown(m.text, m.quickReplies) });
+      await announcer.announceMessage(chat.id, message.seq);
+      await announcer.deliver(chat.id, { kind: 'bot_message', text: botMessageText(m.text, m.quickReplies) });
     }
     if (outcome.handoff) await this.handOff(current, outcome.handoff);
   }
 
   private async handOff(chat: Chat, handoff: Handoff): Promise<void> {
-    const { store, deps } = this.core;
-    const now = this.core.now();
+    const { store, announcer } = this.options;
+    const now = this.options.clock.now();
     const actor = handoff.reason === 'visitor_request' ? ({ kind: 'visitor' } as const) : ({ kind: 'bot' } as const);
     const decision = decide(chat, { type: 'handoff', reason: handoff.reason }, actor, now);
     if (!decision.ok) return;
@@ -151,14 +132,15 @@ export class BotPhase {
     const topic = await store.getTopic(chat.topicId);
     // Agents who join at handoff join now (those already there are tolerated by the outbox).
     if (topic && topic.addAgentsAt === 'handoff' && topic.agents.length) {
-      await this.core.deliver(chat.id, { kind: 'add_members', emails: topic.agents });
+      await announcer.deliver(chat.id, { kind: 'add_members', emails: topic.agents });
     }
-    const why = escapeMarkdown(this.options.assistant.describeHandoff(handoff, AGENT_LANGUAGE));
-    const headline = handoff.reason === 'visitor_request' ? '🙋 **The visitor asked for an agent.**' : '🤖 **The assistant handed the chat over.**';
-    await this.core.tellSpace(queued, `${headline} ${why}. Claim it with the card below.`);
-    await this.core.deliver(chat.id, { kind: 'control_card' });
-    await this.core.announceState(chat.id, 'queued');
-    if (deps.settings.supervisors.emails.length > 0) await this.module!.chats.scheduleUnclaimedAlert(chat.id, now);
+    const why = this.options.assistant.describeHandoff(handoff, AGENT_LANGUAGE);
+    const headline =
+      handoff.reason === 'visitor_request' ? ['🙋 ', strong('The visitor asked for an agent.')] : ['🤖 ', strong('The assistant handed the chat over.')];
+    await announcer.tellSpace(queued, [paragraph(...headline, ` ${why}. Claim it with the card below.`)]);
+    await announcer.deliver(chat.id, { kind: 'control_card' });
+    await announcer.announceState(chat.id, 'queued');
+    await this.options.alerts.schedule(chat.id, now);
     this.log.info({ chatId: chat.id, reason: handoff.reason }, 'chat handed to agents');
   }
 }

@@ -1,38 +1,14 @@
-// Adaptive Cards (schema 1.3, what Webex renders) from the JSON templates in `cards/`, expanded
-// with adaptivecards-templating. Values a visitor typed are made inert: cards render markdown,
-// so a name like `[x](http://evil)` must not become a link.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+// The cards the chat services post, as named templates (`cards/`) with plain data and a plain
+// fallback. Every value is literal: the channel adapter expands the template and makes the
+// visitor's text inert for its messenger's markup.
+import { paragraph } from '../domain/rich-text.js';
 import type { Chat, Topic } from '../domain/types.js';
-import { fromRoot } from '../paths.js';
-import type { Json } from '../ports.js';
+import type { CardSpec } from '../ports.js';
 
-// Loaded untyped: the package's declarations import the renderer's TypeScript sources, which
-// do not compile under this project's settings. The part used here is one class.
-interface CardTemplate {
-  expand(context: { $root: unknown }): unknown;
-}
-const { Template } = createRequire(import.meta.url)('adaptivecards-templating') as {
-  Template: new (payload: unknown) => CardTemplate;
-};
+/** A type, not an interface: it is plain JSON (card data). */
+export type Fact = { title: string; value: string };
 
-export const DEFAULT_CARDS_DIR = fromRoot('cards');
-
-export interface Fact {
-  title: string;
-  value: string;
-}
-
-/** Breaks link and emphasis syntax without changing what the text shows. */
-export function inertCardText(text: string): string {
-  return text
-    .replace(/\]\s*\(/g, ']\u200b(')
-    .replace(/([*_~`])/g, '$1\u200b')
-    .replace(/<@/g, '<\u200b@');
-}
-
-function topicName(topic: Topic | null | undefined, fallback: string): string {
+export function topicLabel(topic: Pick<Topic, 'id' | 'names'> | null | undefined, fallback: string): string {
   if (!topic) return fallback;
   return topic.names.en ?? Object.values(topic.names)[0] ?? topic.id;
 }
@@ -50,86 +26,77 @@ function stateText(chat: Chat): string {
   }
 }
 
-export class CardBuilder {
-  private readonly templates = new Map<string, CardTemplate>();
-
-  constructor(private readonly dir: string = DEFAULT_CARDS_DIR) {}
-
-  private template(name: string): CardTemplate {
-    let template = this.templates.get(name);
-    if (!template) {
-      template = new Template(JSON.parse(readFileSync(path.join(this.dir, `${name}.json`), 'utf8')));
-      this.templates.set(name, template);
-    }
-    return template;
+export function visitorFacts(chat: Chat, topic: Topic | null): Fact[] {
+  const v = chat.visitor;
+  const facts: Fact[] = [];
+  if (v.name) facts.push({ title: 'Name', value: v.name });
+  if (v.email) facts.push({ title: 'E-mail', value: v.email });
+  for (const [name, value] of Object.entries(v.fields)) {
+    if (name === 'name' || name === 'email' || !value) continue;
+    const label = topic?.fields.find((f) => f.name === name)?.label.en ?? name;
+    facts.push({ title: label, value });
   }
+  facts.push(
+    { title: 'Topic', value: topicLabel(topic, chat.topicId) },
+    { title: 'Country', value: v.geo?.country ?? v.geo?.countryCode ?? 'unknown' },
+    { title: 'Region', value: v.geo?.region ?? 'unknown' },
+    { title: 'City', value: v.geo?.city ?? 'unknown' },
+    { title: 'IP', value: v.ip ?? 'unknown' },
+    { title: 'Browser', value: v.userAgent ?? 'unknown' },
+    { title: 'Page', value: v.page ?? 'unknown' },
+    { title: 'Language', value: chat.language },
+    { title: 'Chat', value: `#${chat.shortId}` },
+  );
+  return facts;
+}
 
-  expand(name: string, data: Record<string, unknown>): Json {
-    return this.template(name).expand({ $root: data }) as Json;
-  }
-
-  visitorFacts(chat: Chat, topic: Topic | null): Fact[] {
-    const v = chat.visitor;
-    const facts: Fact[] = [];
-    if (v.name) facts.push({ title: 'Name', value: inertCardText(v.name) });
-    if (v.email) facts.push({ title: 'E-mail', value: inertCardText(v.email) });
-    for (const [name, value] of Object.entries(v.fields)) {
-      if (name === 'name' || name === 'email' || !value) continue;
-      const label = topic?.fields.find((f) => f.name === name)?.label.en ?? name;
-      facts.push({ title: inertCardText(label), value: inertCardText(value) });
-    }
-    facts.push(
-      { title: 'Topic', value: topicName(topic, chat.topicId) },
-      { title: 'Country', value: inertCardText(v.geo?.country ?? v.geo?.countryCode ?? 'unknown') },
-      { title: 'Region', value: inertCardText(v.geo?.region ?? 'unknown') },
-      { title: 'City', value: inertCardText(v.geo?.city ?? 'unknown') },
-      { title: 'IP', value: v.ip ?? 'unknown' },
-      { title: 'Browser', value: inertCardText(v.userAgent ?? 'unknown') },
-      { title: 'Page', value: inertCardText(v.page ?? 'unknown') },
-      { title: 'Language', value: chat.language },
-      { title: 'Chat', value: `#${chat.shortId}` },
-    );
-    return facts;
-  }
-
-  /** The control card: who the visitor is, and Claim · Escalate · Transfer · Close. */
-  visitorCard(chat: Chat, topic: Topic | null, topics: Topic[]): { card: Json; fallback: string } {
-    const heading = `${chat.visitor.name ? inertCardText(chat.visitor.name) : 'Visitor'} · ${topicName(topic, chat.topicId)}`;
-    const card = this.expand('visitor', {
-      heading,
+/** The control card: who the visitor is, and Claim · Escalate · Transfer · Close. */
+export function visitorCard(chat: Chat, topic: Topic | null, topics: Topic[]): CardSpec {
+  return {
+    template: 'visitor',
+    data: {
+      heading: `${chat.visitor.name ?? 'Visitor'} · ${topicLabel(topic, chat.topicId)}`,
       status: stateText(chat),
-      facts: this.visitorFacts(chat, topic),
+      facts: visitorFacts(chat, topic),
       chatId: chat.id,
       canClaim: chat.state === 'queued' || chat.state === 'bot',
-      topics: topics.map((t) => ({ title: topicName(t, t.id), value: t.id })),
-    });
-    return { card, fallback: `Chat #${chat.shortId} (${stateText(chat)}): use a client that shows cards to claim, escalate, transfer or close.` };
-  }
+      topics: topics.map((t) => ({ title: topicLabel(t, t.id), value: t.id })),
+    },
+    fallback: [
+      paragraph(`Chat #${chat.shortId} (${stateText(chat)}): use a client that shows cards to claim, escalate, transfer or close.`),
+    ],
+  };
+}
 
-  closedCard(chat: Chat, messages: number, topic: Topic | null): { card: Json; fallback: string } {
-    const minutes = chat.closedAt ? Math.max(0, Math.round((chat.closedAt.getTime() - chat.createdAt.getTime()) / 60_000)) : 0;
-    const facts: Fact[] = [
-      { title: 'Topic', value: topicName(topic, chat.topicId) },
-      { title: 'Closed by', value: chat.closedBy ?? 'unknown' },
-      { title: 'Reason', value: chat.closeReason ? inertCardText(chat.closeReason) : '—' },
-      { title: 'Owner', value: chat.ownerName ?? chat.ownerEmail ?? 'nobody' },
-      { title: 'Duration', value: `${minutes} min` },
-      { title: 'Messages', value: String(messages) },
-    ];
-    const card = this.expand('closed', { heading: `Chat #${chat.shortId} closed`, facts });
-    return { card, fallback: `Chat #${chat.shortId} closed.` };
-  }
+export function closedCard(chat: Chat, messages: number, topic: Topic | null): CardSpec {
+  const minutes = chat.closedAt ? Math.max(0, Math.round((chat.closedAt.getTime() - chat.createdAt.getTime()) / 60_000)) : 0;
+  const facts: Fact[] = [
+    { title: 'Topic', value: topicLabel(topic, chat.topicId) },
+    { title: 'Closed by', value: chat.closedBy ?? 'unknown' },
+    { title: 'Reason', value: chat.closeReason ?? '—' },
+    { title: 'Owner', value: chat.ownerName ?? chat.ownerEmail ?? 'nobody' },
+    { title: 'Duration', value: `${minutes} min` },
+    { title: 'Messages', value: String(messages) },
+  ];
+  return {
+    template: 'closed',
+    data: { heading: `Chat #${chat.shortId} closed`, facts: facts },
+    fallback: [paragraph(`Chat #${chat.shortId} closed.`)],
+  };
+}
 
-  unclaimedAlert(chat: Chat, topic: Topic | null, waitedMs: number): { card: Json; fallback: string } {
-    const minutes = Math.max(1, Math.round(waitedMs / 60_000));
-    const facts: Fact[] = [
-      { title: 'Topic', value: topicName(topic, chat.topicId) },
-      { title: 'Visitor', value: chat.visitor.name ? inertCardText(chat.visitor.name) : 'Visitor' },
-      { title: 'Waiting', value: `${minutes} min` },
-      { title: 'Chat', value: `#${chat.shortId}` },
-    ];
-    const heading = `Chat #${chat.shortId} is waiting for an agent`;
-    const card = this.expand('unclaimed-alert', { heading, facts });
-    return { card, fallback: `${heading} (${minutes} min).` };
-  }
+export function unclaimedAlertCard(chat: Chat, topic: Topic | null, waitedMs: number): CardSpec {
+  const minutes = Math.max(1, Math.round(waitedMs / 60_000));
+  const facts: Fact[] = [
+    { title: 'Topic', value: topicLabel(topic, chat.topicId) },
+    { title: 'Visitor', value: chat.visitor.name ?? 'Visitor' },
+    { title: 'Waiting', value: `${minutes} min` },
+    { title: 'Chat', value: `#${chat.shortId}` },
+  ];
+  const heading = `Chat #${chat.shortId} is waiting for an agent`;
+  return {
+    template: 'unclaimed-alert',
+    data: { heading, facts: facts },
+    fallback: [paragraph(`${heading} (${minutes} min).`)],
+  };
 }

@@ -1,18 +1,23 @@
 // The visitor's side of a chat: start it, send messages, read them, close or leave. Each use
-// case loads, decides, stores, then announces (DESIGN §4); deliveries to the space go through
-// the outbox so nothing is lost when Webex is away.
+// case loads, decides, stores, then announces; deliveries to the space go through the outbox so
+// nothing is lost when the messenger is away.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { initialState, newChat, visitorMaySend } from '../domain/chat-state.js';
-import { visitorMessageMarkdown } from '../domain/escape.js';
 import { membersAtStart } from '../domain/routing.js';
 import { cleanName, spaceTitle, visitorDisplayName } from '../domain/text.js';
-import type { Chat, ChatMessage, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
-import { AppendRefusedError, type AppendGuard, type Json } from '../ports.js';
-import { closeChat, UNCLAIMED_JOB } from './closing.js';
-import { OPEN_STATES, type ChatCore, type Delivery } from './context.js';
+import type { Chat, ChatMessage, ChatState, FieldSpec, Topic, VisitorInfo } from '../domain/types.js';
+import type { ServerI18n } from '../i18n.js';
+import type { Logger } from '../logger.js';
+import { AppendRefusedError, type AppendGuard, type ChatStore, type Clock, type GeoLocator, type Json, type MessageStore, type TopicStore } from '../ports.js';
+import type { ChatAnnouncer } from './announcer.js';
+import type { ChatCloser } from './closing.js';
+import { OPEN_STATES, topicName, type Delivery, type HoursLookup } from './context.js';
 import { ChatError } from './errors.js';
+import type { OutboxWorker } from './outbox.js';
 import { hashToken, newChatToken, tokenMatches } from './tokens.js';
+import type { ChatTranslation } from './translation.js';
+import type { UnclaimedAlerts } from './unclaimed.js';
 
 export interface StartChatInput {
   topic: string;
@@ -41,6 +46,24 @@ export interface ChatHooks {
   afterStart?(chat: Chat): Promise<void>;
   /** Called after each new visitor message is stored (the assistant answers in state `bot`). */
   afterVisitorMessage?(chat: Chat, message: ChatMessage): Promise<void>;
+}
+
+export interface ChatServiceOptions {
+  store: ChatStore & MessageStore & TopicStore;
+  outbox: Pick<OutboxWorker, 'appendThenDeliver'>;
+  announcer: ChatAnnouncer;
+  closer: ChatCloser;
+  alerts: UnclaimedAlerts;
+  geo: GeoLocator;
+  i18n: Pick<ServerI18n, 'resolve'>;
+  clock: Clock;
+  log: Logger;
+  hours: HoursLookup;
+  /** After how long without a sign of the visitor the sweep counts them lost. */
+  lostVisitorMs: number;
+  /** Machine translation (TRANSLATOR); absent: messages pass untranslated. */
+  translation?: Pick<ChatTranslation, 'needed'> | undefined;
+  hooks?: ChatHooks;
 }
 
 const emailShape = z.email();
@@ -88,21 +111,28 @@ export class ChatService {
    */
   private readonly known = new Map<string, Chat>();
 
-  constructor(
-    private readonly core: ChatCore,
-    private readonly hooks: ChatHooks = {},
-  ) {}
+  private readonly hooks: ChatHooks;
 
-  private get deps() {
-    return this.core.deps;
+  constructor(private readonly options: ChatServiceOptions) {
+    this.hooks = options.hooks ?? {};
+  }
+
+  /** The topics in the widget's order. */
+  async topics(): Promise<Topic[]> {
+    return (await this.options.store.listTopics()).sort((a, b) => a.position - b.position);
+  }
+
+  /** The chat's state as stored now (null when it is gone). */
+  async stateOf(chatId: string): Promise<ChatState | null> {
+    return (await this.options.store.getChat(chatId))?.state ?? null;
   }
 
   async start(input: StartChatInput, meta: VisitorMeta): Promise<StartedChat> {
-    const { store, i18n, settings } = this.deps;
+    const { store, i18n, announcer } = this.options;
     const topic = await store.getTopic(input.topic);
     if (!topic) throw new ChatError('unknown_topic', `There is no topic "${input.topic}".`);
-    const now = this.core.now();
-    const hours = await this.deps.hours(topic.id, now);
+    const now = this.options.clock.now();
+    const hours = await this.options.hours(topic.id, now);
     if (!hours.open) {
       throw new ChatError('topic_closed', `Topic "${topic.id}" is closed now.`, {
         nextOpening: hours.nextOpening ? hours.nextOpening.toISOString() : null,
@@ -117,7 +147,7 @@ export class ChatService {
       });
     }
     const language = i18n.resolve(input.language);
-    const geo = meta.ip ? await this.deps.geo.locate(meta.ip).catch(() => null) : null;
+    const geo = meta.ip ? await this.options.geo.locate(meta.ip).catch(() => null) : null;
     const visitor: VisitorInfo = {
       name: cleanName(fields.values.name ?? null),
       email: fields.values.email ?? null,
@@ -135,30 +165,22 @@ export class ChatService {
       newChat({ id, topicId: topic.id, state, language, visitor, tokenHash: hashToken(token) }, now),
       { type: 'created', actor: 'visitor', data: { topic: topic.id, state }, at: now },
     );
-    const topicLabel = this.core.topicName(topic.names, language, topic.id);
-    const welcome = await this.core.systemMessage(chat, 'system.welcome', { topic: topicLabel });
+    const welcome = await announcer.systemMessage(chat, 'system.welcome', { topic: topicName(topic.names, language, topic.id) });
 
-    const title = spaceTitle(this.core.topicName(topic.names, 'en', topic.id), visitorDisplayName(visitor), chat.shortId);
+    const title = spaceTitle(topicName(topic.names, 'en', topic.id), visitorDisplayName(visitor), chat.shortId);
     const members = membersAtStart(topic, assistantOn);
-    await this.core.deliver(chat.id, { kind: 'create_space', title, members });
-    await this.core.deliver(chat.id, { kind: 'control_card' });
-    if (settings.supervisors.emails.length > 0 && state !== 'bot') {
-      await this.scheduleUnclaimedAlert(chat.id, now);
-    }
+    await announcer.deliver(chat.id, { kind: 'create_space', title, members });
+    await announcer.deliver(chat.id, { kind: 'control_card' });
+    if (state !== 'bot') await this.options.alerts.schedule(chat.id, now);
     await this.hooks.afterStart?.(chat);
-    this.deps.log.info({ chatId: chat.id, topic: topic.id, state }, 'chat started');
+    this.options.log.info({ chatId: chat.id, topic: topic.id, state }, 'chat started');
     this.remember(chat);
     return { chat, token, messages: [welcome] };
   }
 
-  async scheduleUnclaimedAlert(chatId: string, from: Date): Promise<void> {
-    const at = new Date(from.getTime() + this.deps.settings.timers.unclaimedAlert);
-    await this.deps.scheduler.schedule(at, UNCLAIMED_JOB, { chatId }, chatId);
-  }
-
   /** The chat the token opens; any mismatch is a 404 so a chat's existence never leaks. */
   async authorize(chatId: string, token: string | null): Promise<Chat> {
-    const chat = token ? await this.deps.store.getChat(chatId) : null;
+    const chat = token ? await this.options.store.getChat(chatId) : null;
     if (!chat || !token || !tokenMatches(token, chat.tokenHash)) {
       throw new ChatError('not_found', 'No such chat.');
     }
@@ -178,7 +200,7 @@ export class ChatService {
    */
   async postMessageWithToken(chatId: string, token: string | null, text: string, clientId: string): Promise<{ seq: number; created: boolean }> {
     const known = token ? this.known.get(chatId) : undefined;
-    if (!known || !token || !this.deps.store.appendMessageWithOutbox) {
+    if (!known || !token) {
       return this.postMessage(await this.authorize(chatId, token), text, clientId);
     }
     if (!tokenMatches(token, known.tokenHash)) throw new ChatError('not_found', 'No such chat.');
@@ -201,16 +223,16 @@ export class ChatService {
 
   /** With `guard`, `chat` may be older than its state: the append reports the current one. */
   private async send(chat: Chat, text: string, clientId: string, guard?: AppendGuard): Promise<{ seq: number; created: boolean }> {
-    const now = this.core.now();
-    const name = visitorDisplayName(chat.visitor) ?? 'Visitor';
+    const now = this.options.clock.now();
     const { kind, ...payload }: Delivery = {
       kind: 'visitor_message',
-      markdown: visitorMessageMarkdown(name, text),
+      name: visitorDisplayName(chat.visitor) ?? 'Visitor',
+      text,
       // Translated when delivered, so the visitor's request never waits for the translator.
-      ...(this.deps.translation?.needed(chat.language) ? { translate: { text, language: chat.language } } : {}),
+      ...(this.options.translation?.needed(chat.language) ? { translate: { language: chat.language } } : {}),
     };
     // The message and its delivery in one round trip; the worker may start the delivery at once.
-    const { message, created, state } = await this.deps.outbox.appendThenDeliver(
+    const { message, created, state } = await this.options.outbox.appendThenDeliver(
       { chatId: chat.id, from: 'visitor', text, clientId, at: now },
       kind,
       payload as Json,
@@ -218,15 +240,15 @@ export class ChatService {
     );
     if (!created) return { seq: message.seq, created };
     await Promise.all([
-      this.deps.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
-      this.core.announceMessage(chat.id, message.seq),
+      this.options.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
+      this.options.announcer.announceMessage(chat.id, message.seq),
     ]);
     await this.hooks.afterVisitorMessage?.(state && state !== chat.state ? { ...chat, state } : chat, message);
     return { seq: message.seq, created };
   }
 
   async messagesAfter(chatId: string, after: number, limit = 500): Promise<ChatMessage[]> {
-    return this.deps.store.listMessages(chatId, after, limit);
+    return this.options.store.listMessages(chatId, after, limit);
   }
 
   /**
@@ -235,26 +257,22 @@ export class ChatService {
    */
   async touch(chat: Chat): Promise<void> {
     if (chat.state === 'closed') return;
-    const now = this.core.now();
-    const staleAfter = Math.max(1_000, Math.floor(this.deps.settings.timers.lostVisitor / 4));
+    const now = this.options.clock.now();
+    const staleAfter = Math.max(1_000, Math.floor(this.options.lostVisitorMs / 4));
     if (chat.leftAt === null && now.getTime() - chat.lastSeenAt.getTime() < staleAfter) return;
-    await this.deps.store.updateChat(chat.id, { lastSeenAt: now, leftAt: null });
+    await this.options.store.updateChat(chat.id, { lastSeenAt: now, leftAt: null });
   }
 
   async closeByVisitor(chat: Chat): Promise<Chat> {
-    const result = await closeChat(this.core, chat, { type: 'close' }, { kind: 'visitor' });
+    const result = await this.options.closer.close(chat, { type: 'close' }, { kind: 'visitor' });
     if (result.ok) return result.chat;
-    return (await this.deps.store.getChat(chat.id)) ?? chat;
+    return (await this.options.store.getChat(chat.id)) ?? chat;
   }
 
   /** `sendBeacon` on page exit: the visitor may be gone; the sweep decides after the grace. */
   async leave(chat: Chat): Promise<void> {
     if (chat.state === 'closed' || chat.leftAt) return;
-    await this.deps.store.updateChat(chat.id, { leftAt: this.core.now() });
-  }
-
-  isOpen(chat: Chat): boolean {
-    return OPEN_STATES.includes(chat.state);
+    await this.options.store.updateChat(chat.id, { leftAt: this.options.clock.now() });
   }
 }
 

@@ -2,10 +2,12 @@
 // the domain decides, the store applies it once (compare-and-set on the state), then the
 // visitor is told, the space gets a line and a summary card, and the timers stop.
 import { decide, type Actor, type ChatAction, type IllegalTransition } from '../domain/chat-state.js';
+import { paragraph, strong, type RichText } from '../domain/rich-text.js';
 import type { Chat } from '../domain/types.js';
-import type { ChatCore } from './context.js';
-
-export const UNCLAIMED_JOB = 'chat:unclaimed';
+import type { Logger } from '../logger.js';
+import type { ChatStore, Clock } from '../ports.js';
+import type { ChatAnnouncer } from './announcer.js';
+import type { UnclaimedAlerts } from './unclaimed.js';
 
 export type CloseAction = Extract<ChatAction, { type: 'close' | 'visitor_left' | 'inactive' }>;
 
@@ -18,51 +20,56 @@ const VISITOR_SENTENCE: Record<string, string> = {
   visitor_left: 'system.visitorLeftClosed',
 };
 
-function spaceLine(cause: string, actorName: string, reason: string | null): string {
-  const why = reason ? ` Reason: ${reason.replace(/[\r\n]+/g, ' ')}` : '';
+function spaceLine(cause: string, actorName: string, reason: string | null): RichText {
   switch (cause) {
     case 'agent':
-    case 'supervisor':
-      return `🔒 Chat closed by **${actorName}**.${why}`;
+    case 'supervisor': {
+      const why = reason ? ` Reason: ${reason.replace(/[\r\n]+/g, ' ')}` : '';
+      return [paragraph('🔒 Chat closed by ', strong(actorName), `.${why}`)];
+    }
     case 'visitor':
-      return '🔒 The visitor ended the chat.';
+      return [paragraph('🔒 The visitor ended the chat.')];
     case 'inactivity':
-      return '🔒 Chat closed: the visitor did not answer.';
+      return [paragraph('🔒 Chat closed: the visitor did not answer.')];
     case 'visitor_left':
-      return '👋 Visitor left. The chat is closed.';
+      return [paragraph('👋 Visitor left. The chat is closed.')];
     default:
-      return '🔒 Chat closed.';
+      return [paragraph('🔒 Chat closed.')];
   }
 }
 
 export type CloseResult = { ok: true; chat: Chat } | { ok: false; error: IllegalTransition | null };
 
-/**
- * Closes the chat once. A refusal (already closed, not a member) comes back as the domain's
- * error; losing a race to another close gives `{ ok: false, error: null }`.
- */
-export async function closeChat(
-  core: ChatCore,
-  chat: Chat,
-  action: CloseAction,
-  actor: Actor,
-  actorName?: string | null,
-): Promise<CloseResult> {
-  const reason = action.type === 'close' && action.reason ? action.reason.trim().slice(0, 500) : null;
-  const decision = decide(chat, action.type === 'close' ? { type: 'close', reason } : action, actor, core.now());
-  if (!decision.ok) return { ok: false, error: decision.error };
-  const { transition } = decision;
-  const closed = await core.store.updateChat(chat.id, transition.patch, transition.event, transition.from);
-  if (!closed) return { ok: false, error: null };
-  const cause = String(transition.event.data.cause ?? 'system');
-  await core.systemMessage(closed, VISITOR_SENTENCE[cause] ?? 'system.chatEnded');
-  await core.announceState(closed.id, 'closed');
-  await core.tellSpace(closed, spaceLine(cause, actorName ?? transition.event.actor, reason));
-  await core.deliver(closed.id, { kind: 'closed_card' });
-  void core.deps.scheduler.cancel(UNCLAIMED_JOB, closed.id).catch((error: unknown) => {
-    // The alert job re-checks the state before alerting.
-    core.deps.log.warn({ err: error, chatId: chat.id }, 'unclaimed alert not cancelled');
-  });
-  core.deps.log.info({ chatId: chat.id, cause }, 'chat closed');
-  return { ok: true, chat: closed };
+export interface ChatCloserOptions {
+  store: ChatStore;
+  announcer: ChatAnnouncer;
+  alerts: UnclaimedAlerts;
+  clock: Clock;
+  log: Logger;
+}
+
+export class ChatCloser {
+  constructor(private readonly options: ChatCloserOptions) {}
+
+  /**
+   * Closes the chat once. A refusal (already closed, not a member) comes back as the domain's
+   * error; losing a race to another close gives `{ ok: false, error: null }`.
+   */
+  async close(chat: Chat, action: CloseAction, actor: Actor, actorName?: string | null): Promise<CloseResult> {
+    const { store, announcer, alerts, clock, log } = this.options;
+    const reason = action.type === 'close' && action.reason ? action.reason.trim().slice(0, 500) : null;
+    const decision = decide(chat, action.type === 'close' ? { type: 'close', reason } : action, actor, clock.now());
+    if (!decision.ok) return { ok: false, error: decision.error };
+    const { transition } = decision;
+    const closed = await store.updateChat(chat.id, transition.patch, transition.event, transition.from);
+    if (!closed) return { ok: false, error: null };
+    const cause = String(transition.event.data.cause ?? 'system');
+    await announcer.systemMessage(closed, VISITOR_SENTENCE[cause] ?? 'system.chatEnded');
+    await announcer.announceState(closed.id, 'closed');
+    await announcer.tellSpace(closed, spaceLine(cause, actorName ?? transition.event.actor, reason));
+    await announcer.deliver(closed.id, { kind: 'closed_card' });
+    alerts.cancel(closed.id);
+    log.info({ chatId: chat.id, cause }, 'chat closed');
+    return { ok: true, chat: closed };
+  }
 }

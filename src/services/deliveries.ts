@@ -1,117 +1,98 @@
 // What each outbox item does in the agent channel. Runs inside the outbox worker: a throw means
-// "try again later" (or "drop" for a permanent refusal, see outbox.ts).
+// "try again later", or "drop" for a permanent refusal (see outbox.ts). Membership changes and
+// deletions are idempotent in the channel, so a retried item does no harm.
+import { plain } from '../domain/rich-text.js';
 import type { Chat } from '../domain/types.js';
-import type { Json, OutboxItem } from '../ports.js';
-import { SUPERVISORS_LANE, type ChatCore } from './context.js';
+import type { Logger } from '../logger.js';
+import type { AgentChannel, ChatStore, MessageStore, OutboxItem, SettingsStore, TopicStore } from '../ports.js';
+import { closedCard, unclaimedAlertCard, visitorCard } from './cards.js';
+import { SUPERVISORS_LANE, type SupervisorSettings } from './context.js';
+import { isPayloadKind, payloadOf } from './delivery-payloads.js';
+import { PermanentDeliveryError } from './outbox.js';
+import type { ChatTranslation } from './translation.js';
 
 export const SUPERVISORS_SPACE_SETTING = 'supervisors.spaceId';
 
-class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
+/** Space ids remembered (they never change once set): a read spared per message. */
+const KNOWN_SPACES = 50_000;
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-/** Membership changes that are already true count as done. */
-async function tolerate(status: number[], work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    const s = statusOf(error);
-    if (s === undefined || !status.includes(s)) throw error;
-  }
-}
-
-type Payload = Record<string, Json>;
-
-function strings(value: Json | undefined): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+export interface DelivererOptions {
+  store: ChatStore & MessageStore & TopicStore & SettingsStore;
+  channel: AgentChannel;
+  supervisors: SupervisorSettings;
+  log: Logger;
+  /** Machine translation (TRANSLATOR): the agents' translation under a visitor's words. */
+  translation?: Pick<ChatTranslation, 'noteForAgents'> | undefined;
 }
 
 export class Deliverer {
-  /** Space ids never change once set: spare a read per message. */
   private readonly spaces = new Map<string, string>();
+  private readonly store: DelivererOptions['store'];
+  private readonly channel: AgentChannel;
 
-  constructor(private readonly core: ChatCore) {}
-
-  private get deps() {
-    return this.core.deps;
+  constructor(private readonly options: DelivererOptions) {
+    this.store = options.store;
+    this.channel = options.channel;
   }
 
   readonly deliver = async (item: OutboxItem): Promise<void> => {
-    const payload = (item.payload ?? {}) as Payload;
-    if (item.chatId === SUPERVISORS_LANE) {
-      await this.deliverToSupervisors(item.kind, payload);
-      return;
-    }
-    const { channel, store } = this.deps;
-    switch (item.kind) {
-      case 'visitor_message':
-        await channel.postAsVisitor(await this.spaceOf(item.chatId), await this.visitorMarkdown(item.chatId, payload));
-        return;
-      case 'bot_message': {
-        const parentId = typeof payload.parentId === 'string' ? payload.parentId : undefined;
-        await channel.postAsBot(await this.spaceOf(item.chatId), String(payload.markdown ?? ''), parentId ? { parentId } : undefined);
+    if (!isPayloadKind(item.kind)) throw new PermanentDeliveryError(`unknown outbox kind ${item.kind}`);
+    if (item.chatId === SUPERVISORS_LANE) await this.deliverToSupervisors(item);
+    else await this.deliverToChat(item);
+  };
+
+  private async deliverToChat({ chatId, kind, payload }: OutboxItem): Promise<void> {
+    const { channel } = this;
+    switch (kind) {
+      case 'visitor_message': {
+        const { name, text, translate } = payloadOf(kind, payload);
+        const notes = translate ? await this.options.translation?.noteForAgents(translate.language, text, chatId) : null;
+        await channel.post(await this.spaceOf(chatId), {
+          speaker: { kind: 'visitor', name, verified: false },
+          text: plain(text),
+          ...(notes ? { notes } : {}),
+        });
         return;
       }
-      case 'create_space':
-        await this.createSpace(item.chatId, String(payload.title ?? 'Chat'), strings(payload.members));
+      case 'bot_message': {
+        const { text, parentId } = payloadOf(kind, payload);
+        await channel.post(await this.spaceOf(chatId), { speaker: { kind: 'bot' }, text, ...(parentId ? { parentId } : {}) });
         return;
+      }
+      case 'create_space': {
+        const { title, members } = payloadOf(kind, payload);
+        await this.createSpace(chatId, title, members);
+        return;
+      }
       case 'add_members': {
-        const space = await this.spaceOf(item.chatId);
-        for (const email of strings(payload.emails)) await tolerate([409], () => channel.addMember(space, email));
+        const space = await this.spaceOf(chatId);
+        for (const email of payloadOf(kind, payload).emails) await channel.addMember(space, email);
         return;
       }
       case 'remove_members': {
-        const space = await this.spaceOf(item.chatId);
-        for (const email of strings(payload.emails)) await tolerate([404], () => channel.removeMember(space, email));
+        const space = await this.spaceOf(chatId);
+        for (const email of payloadOf(kind, payload).emails) await channel.removeMember(space, email);
         return;
       }
       case 'rename_space':
-        await channel.renameSpace(await this.spaceOf(item.chatId), String(payload.title ?? 'Chat'));
+        await channel.renameSpace(await this.spaceOf(chatId), payloadOf(kind, payload).title);
         return;
       case 'control_card':
-        await this.postControlCard(item.chatId);
+        await this.postControlCard(chatId);
         return;
-      case 'closed_card': {
-        const chat = await this.chatOf(item.chatId);
-        const [topic, messages] = await Promise.all([
-          store.getTopic(chat.topicId),
-          store.listMessages(chat.id, 0, 100_000),
-        ]);
-        const { card, fallback } = this.deps.cards.closedCard(chat, messages.length, topic);
-        await channel.postCard(await this.spaceOf(chat.id), card, fallback);
+      case 'closed_card':
+        await this.postClosedCard(chatId);
         return;
-      }
       default:
-        throw new DeliveryError(`unknown outbox kind ${item.kind}`, 400);
+        throw new PermanentDeliveryError(`outbox kind ${kind} does not go to a chat's space`);
     }
-  };
-
-  private async chatOf(chatId: string): Promise<Chat> {
-    const chat = await this.deps.store.getChat(chatId);
-    // Purged by retention: nothing left to deliver to.
-    if (!chat) throw new DeliveryError(`chat ${chatId} no longer exists`, 404);
-    return chat;
   }
 
-  /** The visitor's line, with the agents' translation under it when the chat asks for one. */
-  private async visitorMarkdown(chatId: string, payload: Payload): Promise<string> {
-    const markdown = String(payload.markdown ?? '');
-    const translate = payload.translate as { text?: unknown; language?: unknown } | undefined;
-    const translation = this.deps.translation;
-    if (!translation || !translate || typeof translate.text !== 'string' || typeof translate.language !== 'string') return markdown;
-    // Never throws: a failed translation leaves the visitor's words alone.
-    const line = await translation.lineForAgents(translate.language, translate.text, chatId);
-    return line ? `${markdown}\n${line}` : markdown;
+  private async chatOf(chatId: string): Promise<Chat> {
+    const chat = await this.store.getChat(chatId);
+    // Purged by retention: nothing left to deliver to.
+    if (!chat) throw new PermanentDeliveryError(`chat ${chatId} no longer exists`);
+    return chat;
   }
 
   private async spaceOf(chatId: string): Promise<string> {
@@ -119,82 +100,79 @@ export class Deliverer {
     if (known) return known;
     const chat = await this.chatOf(chatId);
     // Items run in lane order, so the space exists unless its creation was refused for good.
-    if (!chat.spaceId) throw new DeliveryError(`chat ${chatId} has no space`, 404);
+    if (!chat.spaceId) throw new PermanentDeliveryError(`chat ${chatId} has no space`);
     this.remember(chatId, chat.spaceId);
     return chat.spaceId;
   }
 
   private remember(chatId: string, spaceId: string): void {
-    if (this.spaces.size > 50_000) this.spaces.delete(this.spaces.keys().next().value!);
+    if (this.spaces.size > KNOWN_SPACES) this.spaces.delete(this.spaces.keys().next().value!);
     this.spaces.set(chatId, spaceId);
   }
 
   private async createSpace(chatId: string, title: string, members: string[]): Promise<void> {
-    const { channel, store } = this.deps;
     const chat = await this.chatOf(chatId);
     let spaceId = chat.spaceId;
     if (!spaceId) {
-      spaceId = await channel.createSpace(title);
-      await store.updateChat(chatId, { spaceId }, { type: 'space_created', actor: 'system', data: { spaceId } });
+      spaceId = await this.channel.createSpace(title);
+      await this.store.updateChat(chatId, { spaceId }, { type: 'space_created', actor: 'system', data: { spaceId } });
     }
     this.remember(chatId, spaceId);
-    for (const email of members) await tolerate([409], () => channel.addMember(spaceId, email));
+    for (const email of members) await this.channel.addMember(spaceId, email);
   }
 
   /** Cards cannot be edited: post the fresh one, then delete the one it replaces. */
   private async postControlCard(chatId: string): Promise<void> {
-    const { channel, store, cards } = this.deps;
+    const { channel, store } = this;
     const chat = await this.chatOf(chatId);
-    const [topic, topics, events] = await Promise.all([
-      store.getTopic(chat.topicId),
-      store.listTopics(),
-      store.listEvents(chat.id),
-    ]);
-    const { card, fallback } = cards.visitorCard(chat, topic, topics);
+    const [topic, topics, events] = await Promise.all([store.getTopic(chat.topicId), store.listTopics(), store.listEvents(chat.id)]);
     const space = await this.spaceOf(chat.id);
     const previous = events.filter((e) => e.type === 'card_posted').at(-1)?.data.messageId;
-    const messageId = await channel.postCard(space, card, fallback);
+    const messageId = await channel.postCard(space, visitorCard(chat, topic, topics));
     await store.updateChat(chat.id, {}, { type: 'card_posted', actor: 'system', data: { messageId } });
     if (typeof previous === 'string') {
-      await tolerate([404], () => channel.deleteMessage(previous)).catch((error) =>
-        this.deps.log.warn({ err: error, chatId }, 'old card not deleted'),
-      );
+      await channel.deleteMessage(previous).catch((error: unknown) => this.options.log.warn({ err: error, chatId }, 'old card not deleted'));
     }
+  }
+
+  private async postClosedCard(chatId: string): Promise<void> {
+    const chat = await this.chatOf(chatId);
+    const [topic, messages] = await Promise.all([this.store.getTopic(chat.topicId), this.store.listMessages(chat.id, 0, 100_000)]);
+    await this.channel.postCard(await this.spaceOf(chat.id), closedCard(chat, messages.length, topic));
   }
 
   // -------------------------------------------------------------------------------------------
   // The supervisors' space: created once, its id kept in the settings.
 
   async supervisorsSpace(): Promise<string> {
-    const { store, channel, settings } = this.deps;
+    const { store, channel } = this;
     const known = await store.getSetting<string>(SUPERVISORS_SPACE_SETTING);
     if (typeof known === 'string') return known;
-    const spaceId = await channel.createSpace(settings.supervisors.spaceTitle);
+    const { spaceTitle, emails } = this.options.supervisors;
+    const spaceId = await channel.createSpace(spaceTitle);
     await store.setSetting(SUPERVISORS_SPACE_SETTING, spaceId, 'system');
-    for (const email of settings.supervisors.emails) await tolerate([409], () => channel.addMember(spaceId, email));
+    for (const email of emails) await channel.addMember(spaceId, email);
     return spaceId;
   }
 
-  private async deliverToSupervisors(kind: string, payload: Payload): Promise<void> {
-    const { channel, store, cards } = this.deps;
+  private async deliverToSupervisors({ kind, payload }: OutboxItem): Promise<void> {
     switch (kind) {
       case 'supervisors_setup':
         await this.supervisorsSpace();
         return;
       case 'supervisors_message':
-        await channel.postAsBot(await this.supervisorsSpace(), String(payload.markdown ?? ''));
+        await this.channel.post(await this.supervisorsSpace(), { speaker: { kind: 'bot' }, text: payloadOf(kind, payload).text });
         return;
       case 'unclaimed_alert': {
-        const chat = await store.getChat(String(payload.chatId ?? ''));
+        const { chatId, waitedMs } = payloadOf(kind, payload);
+        const chat = await this.store.getChat(chatId);
         if (!chat) return;
-        const topic = await store.getTopic(chat.topicId);
-        const waited = typeof payload.waitedMs === 'number' ? payload.waitedMs : 0;
-        const { card, fallback } = cards.unclaimedAlert(chat, topic, waited);
-        await channel.postCard(await this.supervisorsSpace(), card, fallback);
+        const topic = await this.store.getTopic(chat.topicId);
+        await this.channel.postCard(await this.supervisorsSpace(), unclaimedAlertCard(chat, topic, waitedMs));
         return;
       }
       default:
-        throw new DeliveryError(`unknown outbox kind ${kind}`, 400);
+        throw new PermanentDeliveryError(`outbox kind ${kind} does not go to the supervisors' space`);
     }
   }
 }

@@ -2,19 +2,39 @@
 // and the card buttons Claim · Escalate · Transfer · Close. Every action is authorised by
 // membership of the space and answered in the space; the visitor sees a system message.
 import { z } from 'zod';
+import { code, list, paragraph, strong, type RichText, type SpanLike } from '../domain/rich-text.js';
 import { agentDisplayName, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import { decide, onAgentReply, type Actor, type ChatTarget, type Decision, type IllegalTransition } from '../domain/chat-state.js';
 import { membersOnClaim, membersOnEscalate, membersOnTransfer, type MembershipDiff } from '../domain/routing.js';
 import type { Chat, Topic } from '../domain/types.js';
-import type { AgentMessage, CardAction, ChatPatch, Person } from '../ports.js';
-import type { ChatService } from './chats.js';
-import { closeChat, UNCLAIMED_JOB } from './closing.js';
-import type { ChatCore } from './context.js';
+import type { ServerI18n } from '../i18n.js';
+import type { Logger } from '../logger.js';
+import type { AgentChannel, AgentMessage, CardAction, ChatPatch, ChatStore, Clock, DedupeStore, MessageStore, Person, TopicStore } from '../ports.js';
+import type { ChatAnnouncer } from './announcer.js';
+import type { ChatCloser } from './closing.js';
+import { topicName, type ChatSettings } from './context.js';
+import type { ChatTranslation } from './translation.js';
+import type { UnclaimedAlerts } from './unclaimed.js';
 
 export interface DeskHooks {
   /** A message in a space that is not a chat's (the supervisors' space, issue 7). */
   onOtherSpaceMessage?(message: AgentMessage): Promise<void>;
   onOtherSpaceAction?(action: CardAction): Promise<void>;
+}
+
+export interface DeskOptions {
+  store: ChatStore & MessageStore & TopicStore & DedupeStore;
+  channel: Pick<AgentChannel, 'mode' | 'isMember' | 'listMembers' | 'findPerson'>;
+  announcer: ChatAnnouncer;
+  closer: ChatCloser;
+  alerts: UnclaimedAlerts;
+  clock: Clock;
+  i18n: Pick<ServerI18n, 't'>;
+  log: Logger;
+  settings: Pick<ChatSettings, 'agentDisplay' | 'supervisors'>;
+  /** Machine translation (TRANSLATOR); absent: replies pass untranslated. */
+  translation?: Pick<ChatTranslation, 'forVisitor'> | undefined;
+  hooks?: DeskHooks;
 }
 
 const emailList = z
@@ -40,13 +60,20 @@ const actionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('close'), chatId: z.string().max(100), reason: z.string().max(500).optional() }),
 ]);
 
-const HELP = [
-  'I am the Live Chat bot. In this space:',
-  '- a top-level message goes to the visitor;',
-  '- a reply inside a thread is an internal note the visitor never sees;',
-  '- the card buttons claim, escalate, transfer and close the chat.',
-  'Commands (mention me): `help`, `card` (post the chat card again), `close [reason]`.',
-].join('\n');
+const HELP: RichText = [
+  paragraph('I am the Live Chat bot. In this space:'),
+  list([
+    ['a top-level message goes to the visitor;'],
+    ['a reply inside a thread is an internal note the visitor never sees;'],
+    ['the card buttons claim, escalate, transfer and close the chat.'],
+  ]),
+  paragraph('Commands (mention me): ', code('help'), ', ', code('card'), ' (post the chat card again), ', code('close [reason]'), '.'),
+];
+
+/** One line for the space. */
+function line(...spans: SpanLike[]): RichText {
+  return [paragraph(...spans)];
+}
 
 type AgentActor = Extract<Actor, { kind: 'agent' }>;
 
@@ -55,21 +82,21 @@ function nameOf(person: Person): string {
 }
 
 export class Desk {
-  constructor(
-    private readonly core: ChatCore,
-    private readonly chats: ChatService,
-    private readonly hooks: DeskHooks = {},
-  ) {}
+  private readonly store: DeskOptions['store'];
+  private readonly announcer: ChatAnnouncer;
+  private readonly hooks: DeskHooks;
 
-  private get deps() {
-    return this.core.deps;
+  constructor(private readonly options: DeskOptions) {
+    this.store = options.store;
+    this.announcer = options.announcer;
+    this.hooks = options.hooks ?? {};
   }
 
   // -------------------------------------------------------------------------------------------
   // Messages
 
   async onAgentMessage(message: AgentMessage): Promise<void> {
-    const { store } = this.deps;
+    const { store } = this;
     const chat = await store.getChatBySpace(message.spaceId);
     if (!chat) {
       await this.hooks.onOtherSpaceMessage?.(message);
@@ -89,7 +116,7 @@ export class Desk {
     }
     if (chat.state === 'closed') {
       if (!(await store.markProcessed(`message:${message.messageId}`))) return;
-      await this.core.tellSpace(chat, 'This chat is closed: the visitor did not receive that message.', message.messageId);
+      await this.announcer.tellSpace(chat, line('This chat is closed: the visitor did not receive that message.'), message.messageId);
       return;
     }
     if (chat.state !== 'active') {
@@ -100,16 +127,16 @@ export class Desk {
         name: nameOf(message.author),
         isMember: true,
       };
-      if (onAgentReply(chat, actor, this.core.now())?.ok) await this.claim(chat, message.author, actor, true);
+      if (onAgentReply(chat, actor, this.options.clock.now())?.ok) await this.claim(chat, message.author, actor, true);
     }
     const authorName = agentDisplayName(
       { email: message.author.email, displayName: message.author.displayName, firstName: message.author.firstName },
-      this.deps.settings.agentDisplay,
-      this.deps.i18n.t(chat.language, 'agent.support'),
+      this.options.settings.agentDisplay,
+      this.options.i18n.t(chat.language, 'agent.support'),
     );
     // The visitor reads the reply in their language; the original stays in `data.original`.
-    const reply = this.deps.translation
-      ? await this.deps.translation.forVisitor(chat.language, message.text, chat.id)
+    const reply = this.options.translation
+      ? await this.options.translation.forVisitor(chat.language, message.text, chat.id)
       : { text: message.text, data: null };
     const { message: stored, created } = await store.appendMessage({
       chatId: chat.id,
@@ -120,7 +147,7 @@ export class Desk {
       externalId: message.messageId,
       at: message.at,
     });
-    if (created) await this.core.announceMessage(chat.id, stored.seq);
+    if (created) await this.announcer.announceMessage(chat.id, stored.seq);
   }
 
   /** The command's words, or null when the message is not one. */
@@ -128,7 +155,7 @@ export class Desk {
     if (!message.mentionsBot) return null;
     const words = message.text.trim();
     // In mention mode every relayed message mentions the bot: only known commands count.
-    if (this.deps.channel.mode === 'mention' && !/^(help|card|close)\b/i.test(words)) return null;
+    if (this.options.channel.mode === 'mention' && !/^(help|card|close)\b/i.test(words)) return null;
     return words;
   }
 
@@ -136,13 +163,13 @@ export class Desk {
     const [verb = '', ...rest] = words.split(/\s+/);
     switch (verb.toLowerCase()) {
       case 'card':
-        await this.core.deliver(chat.id, { kind: 'control_card' });
+        await this.announcer.deliver(chat.id, { kind: 'control_card' });
         return;
       case 'close':
         await this.close(chat, message.author, rest.join(' '));
         return;
       default:
-        await this.core.tellSpace(chat, HELP, message.parentId ?? message.messageId);
+        await this.announcer.tellSpace(chat, HELP, message.parentId ?? message.messageId);
     }
   }
 
@@ -150,7 +177,7 @@ export class Desk {
   // Card actions
 
   async onCardAction(action: CardAction): Promise<void> {
-    const { store } = this.deps;
+    const { store } = this;
     if (!(await store.markProcessed(`action:${action.actionId}`))) return;
     const chat = await store.getChatBySpace(action.spaceId);
     if (!chat) {
@@ -159,14 +186,14 @@ export class Desk {
     }
     const parsed = actionSchema.safeParse(action.inputs);
     if (!parsed.success || parsed.data.chatId !== chat.id) {
-      await this.core.tellSpace(chat, 'That card does not belong to this chat, or its form was not understood. Nothing was changed.');
+      await this.announcer.tellSpace(chat, line('That card does not belong to this chat, or its form was not understood. Nothing was changed.'));
       return;
     }
     const actor = await this.agent(chat, action.actor);
     if (!actor.isMember && !actor.isSupervisor) {
       // Refused before anything else is looked at: nothing changes for a non-member.
-      this.deps.log.info({ chatId: chat.id, action: parsed.data.action }, 'card action by a non-member refused');
-      await this.core.tellSpace(chat, `⛔ ${nameOf(action.actor)}: only members of this space can use its buttons. Nothing was changed.`);
+      this.options.log.info({ chatId: chat.id, action: parsed.data.action }, 'card action by a non-member refused');
+      await this.announcer.tellSpace(chat, line(`⛔ ${nameOf(action.actor)}: only members of this space can use its buttons. Nothing was changed.`));
       return;
     }
     const input = parsed.data;
@@ -186,31 +213,31 @@ export class Desk {
   /** The actor as the domain sees it: membership of this space and the supervisor role. */
   private async agent(chat: Chat, person: Person): Promise<AgentActor> {
     const email = person.email.toLowerCase();
-    const isMember = chat.spaceId ? await this.deps.channel.isMember(chat.spaceId, email) : false;
-    const isSupervisor = this.deps.settings.supervisors.emails.some((e) => e.toLowerCase() === email);
+    const isMember = chat.spaceId ? await this.options.channel.isMember(chat.spaceId, email) : false;
+    const isSupervisor = this.options.settings.supervisors.emails.some((e) => e.toLowerCase() === email);
     return { kind: 'agent', email, name: nameOf(person), isMember, isSupervisor };
   }
 
   private async refuse(chat: Chat, person: Person, error: IllegalTransition): Promise<void> {
     const owner = typeof error.details.owner === 'string' ? ` (${error.details.owner})` : '';
-    await this.core.tellSpace(chat, `${nameOf(person)}: ${error.message}${owner} Nothing was changed.`);
+    await this.announcer.tellSpace(chat, line(`${nameOf(person)}: ${error.message}${owner} Nothing was changed.`));
   }
 
   private visitorName(chat: Chat, agent: Person): string {
     return agentDisplayName(
       { email: agent.email, displayName: agent.displayName, firstName: agent.firstName },
-      this.deps.settings.agentDisplay,
-      this.deps.i18n.t(chat.language, 'agent.support'),
+      this.options.settings.agentDisplay,
+      this.options.i18n.t(chat.language, 'agent.support'),
     );
   }
 
   private async members(chat: Chat): Promise<string[]> {
-    return (await this.deps.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase());
+    return (await this.options.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase());
   }
 
   private async apply(chat: Chat, diff: MembershipDiff): Promise<void> {
-    if (diff.add.length) await this.core.deliver(chat.id, { kind: 'add_members', emails: diff.add });
-    if (diff.remove.length) await this.core.deliver(chat.id, { kind: 'remove_members', emails: diff.remove });
+    if (diff.add.length) await this.announcer.deliver(chat.id, { kind: 'add_members', emails: diff.add });
+    if (diff.remove.length) await this.announcer.deliver(chat.id, { kind: 'remove_members', emails: diff.remove });
   }
 
   /** Applies a decision with compare-and-set; false when refused or when another move won. */
@@ -220,66 +247,68 @@ export class Desk {
       return null;
     }
     const { transition } = decision;
-    const updated = await this.deps.store.updateChat(chat.id, { ...transition.patch, ...patch }, transition.event, transition.from);
-    if (!updated) await this.core.tellSpace(chat, 'Someone else changed this chat first; nothing was done.');
+    const updated = await this.store.updateChat(chat.id, { ...transition.patch, ...patch }, transition.event, transition.from);
+    if (!updated) await this.announcer.tellSpace(chat, line('Someone else changed this chat first; nothing was done.'));
     return updated;
   }
 
   async claim(chat: Chat, person: Person, actor: AgentActor, implicit = false): Promise<Chat | null> {
-    const decision = decide(chat, { type: 'claim' }, actor, this.core.now());
+    const decision = decide(chat, { type: 'claim' }, actor, this.options.clock.now());
     if (implicit && decision.ok) decision.transition.event.data = { ...decision.transition.event.data, implicit: true };
     const claimed = await this.commit(chat, person, decision);
     if (!claimed) return null;
-    const topic = await this.deps.store.getTopic(chat.topicId);
-    const events = await this.deps.store.listEvents(chat.id);
+    const topic = await this.store.getTopic(chat.topicId);
+    const events = await this.store.listEvents(chat.id);
     const escalated = events.some((e) => e.type === 'escalated');
     const diff = topic ? membersOnClaim(topic, actor.email, await this.members(chat), { escalated }) : { add: [], remove: [] };
     await this.apply(chat, diff);
-    await this.core.tellSpace(
+    await this.announcer.tellSpace(
       claimed,
-      `✅ **${nameOf(person)}** ${implicit ? 'answered and now owns' : 'claimed'} the chat.` +
-        (diff.remove.length ? ' The other offered agents leave this space.' : ''),
+      line(
+        '✅ ',
+        strong(nameOf(person)),
+        ` ${implicit ? 'answered and now owns' : 'claimed'} the chat.` + (diff.remove.length ? ' The other offered agents leave this space.' : ''),
+      ),
     );
-    await this.core.deliver(chat.id, { kind: 'control_card' });
-    await this.core.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, person) });
-    await this.core.announceState(chat.id, 'active');
-    // Not awaited: the alert job re-checks the state, and the space's other deliveries (handled
-    // one after another) must not wait on the scheduler.
-    void this.deps.scheduler.cancel(UNCLAIMED_JOB, chat.id).catch((error: unknown) => {
-      this.deps.log.warn({ err: error, chatId: chat.id }, 'unclaimed alert not cancelled');
-    });
+    await this.announcer.deliver(chat.id, { kind: 'control_card' });
+    await this.announcer.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, person) });
+    await this.announcer.announceState(chat.id, 'active');
+    this.options.alerts.cancel(chat.id);
     return claimed;
   }
 
   async escalate(chat: Chat, person: Person, actor: AgentActor, emails: string[], topicId: string | undefined): Promise<void> {
     const invalid = emails.filter((e) => !email.safeParse(e).success);
     if (invalid.length) {
-      await this.core.tellSpace(chat, `Not e-mail addresses: ${invalid.join(', ')}. Nothing was changed.`);
+      await this.announcer.tellSpace(chat, line(`Not e-mail addresses: ${invalid.join(', ')}. Nothing was changed.`));
       return;
     }
     let topic: Topic | null = null;
     if (topicId) {
-      topic = await this.deps.store.getTopic(topicId);
+      topic = await this.store.getTopic(topicId);
       if (!topic) {
-        await this.core.tellSpace(chat, `There is no topic "${topicId}". Nothing was changed.`);
+        await this.announcer.tellSpace(chat, line(`There is no topic "${topicId}". Nothing was changed.`));
         return;
       }
     }
     const diff = membersOnEscalate(await this.members(chat), emails, topic ? [topic] : []);
     if (!diff.add.length) {
-      await this.core.tellSpace(chat, emails.length || topic ? 'Everyone named is already in this space. Nothing was changed.' : 'To escalate, give e-mail addresses or pick a topic.');
+      await this.announcer.tellSpace(
+        chat,
+        line(emails.length || topic ? 'Everyone named is already in this space. Nothing was changed.' : 'To escalate, give e-mail addresses or pick a topic.'),
+      );
       return;
     }
     const to: ChatTarget[] = [
       ...emails.map((e): ChatTarget => ({ kind: 'person', email: e })),
       ...(topic ? [{ kind: 'topic', topicId: topic.id } as ChatTarget] : []),
     ];
-    const decision = decide(chat, { type: 'escalate', to }, actor, this.core.now());
+    const decision = decide(chat, { type: 'escalate', to }, actor, this.options.clock.now());
     if (decision.ok) decision.transition.event.data = { ...decision.transition.event.data, added: diff.add };
     if (!(await this.commit(chat, person, decision))) return;
     await this.apply(chat, diff);
-    await this.core.tellSpace(chat, `⬆️ **${nameOf(person)}** escalated the chat: adding ${diff.add.join(', ')}.`);
-    await this.core.systemMessage(chat, 'system.agentsAdded');
+    await this.announcer.tellSpace(chat, line('⬆️ ', strong(nameOf(person)), ` escalated the chat: adding ${diff.add.join(', ')}.`));
+    await this.announcer.systemMessage(chat, 'system.agentsAdded');
   }
 
   async transfer(
@@ -291,57 +320,57 @@ export class Desk {
   ): Promise<void> {
     const target = personEmail?.trim().toLowerCase() || null;
     if (!topicId && !target) {
-      await this.core.tellSpace(chat, "To transfer, pick a topic or give a person's e-mail. Nothing was changed.");
+      await this.announcer.tellSpace(chat, line("To transfer, pick a topic or give a person's e-mail. Nothing was changed."));
       return;
     }
     const oldOwner = chat.ownerEmail ?? actor.email;
-    const now = this.core.now();
-    const oldTopic = await this.deps.store.getTopic(chat.topicId);
+    const now = this.options.clock.now();
+    const oldTopic = await this.store.getTopic(chat.topicId);
 
     if (target) {
       if (!email.safeParse(target).success) {
-        await this.core.tellSpace(chat, `"${target}" is not an e-mail address. Nothing was changed.`);
+        await this.announcer.tellSpace(chat, line(`"${target}" is not an e-mail address. Nothing was changed.`));
         return;
       }
-      const found = await this.deps.channel.findPerson(target);
+      const found = await this.options.channel.findPerson(target);
       if (!found) {
-        await this.core.tellSpace(chat, `I cannot find ${target}. Nothing was changed.`);
+        await this.announcer.tellSpace(chat, line(`I cannot find ${target}. Nothing was changed.`));
         return;
       }
       const decision = decide(chat, { type: 'transfer', to: { kind: 'person', email: target } }, actor, now);
       const moved = await this.commit(chat, person, decision, { ownerName: nameOf(found) });
       if (!moved) return;
       await this.apply(chat, membersOnTransfer(await this.members(chat), { kind: 'person', email: target }, oldOwner, oldTopic));
-      await this.core.tellSpace(moved, `↪️ **${nameOf(person)}** transferred the chat to **${nameOf(found)}**.`);
-      await this.core.deliver(chat.id, { kind: 'control_card' });
-      await this.core.systemMessage(moved, 'system.transferred');
-      await this.core.announceState(chat.id, 'active');
+      await this.announcer.tellSpace(moved, line('↪️ ', strong(nameOf(person)), ' transferred the chat to ', strong(nameOf(found)), '.'));
+      await this.announcer.deliver(chat.id, { kind: 'control_card' });
+      await this.announcer.systemMessage(moved, 'system.transferred');
+      await this.announcer.announceState(chat.id, 'active');
       return;
     }
 
-    const topic = await this.deps.store.getTopic(topicId!);
+    const topic = await this.store.getTopic(topicId!);
     if (!topic) {
-      await this.core.tellSpace(chat, `There is no topic "${topicId}". Nothing was changed.`);
+      await this.announcer.tellSpace(chat, line(`There is no topic "${topicId}". Nothing was changed.`));
       return;
     }
     const decision = decide(chat, { type: 'transfer', to: { kind: 'topic', topicId: topic.id } }, actor, now);
     const moved = await this.commit(chat, person, decision);
     if (!moved) return;
     await this.apply(chat, membersOnTransfer(await this.members(chat), { kind: 'topic', topic }, oldOwner, oldTopic));
-    const title = spaceTitle(this.core.topicName(topic.names, 'en', topic.id), visitorDisplayName(chat.visitor), chat.shortId);
-    await this.core.deliver(chat.id, { kind: 'rename_space', title });
-    await this.core.tellSpace(moved, `↪️ **${nameOf(person)}** transferred the chat to the topic **${this.core.topicName(topic.names, 'en', topic.id)}**.`);
-    await this.core.deliver(chat.id, { kind: 'control_card' });
-    await this.core.systemMessage(moved, 'system.transferredTo', {
-      topic: this.core.topicName(topic.names, chat.language, topic.id),
+    const name = topicName(topic.names, 'en', topic.id);
+    await this.announcer.deliver(chat.id, { kind: 'rename_space', title: spaceTitle(name, visitorDisplayName(chat.visitor), chat.shortId) });
+    await this.announcer.tellSpace(moved, line('↪️ ', strong(nameOf(person)), ' transferred the chat to the topic ', strong(name), '.'));
+    await this.announcer.deliver(chat.id, { kind: 'control_card' });
+    await this.announcer.systemMessage(moved, 'system.transferredTo', {
+      topic: topicName(topic.names, chat.language, topic.id),
     });
-    await this.core.announceState(chat.id, 'queued');
-    if (this.deps.settings.supervisors.emails.length) await this.chats.scheduleUnclaimedAlert(chat.id, now);
+    await this.announcer.announceState(chat.id, 'queued');
+    await this.options.alerts.schedule(chat.id, now);
   }
 
   async close(chat: Chat, person: Person, reason: string | undefined): Promise<void> {
     const actor = await this.agent(chat, person);
-    const result = await closeChat(this.core, chat, { type: 'close', reason: reason ?? null }, actor, nameOf(person));
+    const result = await this.options.closer.close(chat, { type: 'close', reason: reason ?? null }, actor, nameOf(person));
     if (!result.ok && result.error) await this.refuse(chat, person, result.error);
   }
 }

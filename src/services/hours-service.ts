@@ -11,14 +11,14 @@ import {
   type HoursSettings,
 } from '../domain/hours.js';
 import type { Logger } from '../logger.js';
-import type { EventBus, Json, Store, Unsubscribe } from '../ports.js';
+import type { EventBus, Json, SettingsStore, Unsubscribe } from '../ports.js';
 
 export const HOURS_SETTING = 'hours';
 export const HOURS_CHANGED = 'hours.changed';
 const MAX_AGE_MS = 60_000;
 
 export interface HoursServiceOptions {
-  store: Store;
+  store: Pick<SettingsStore, 'getSetting' | 'setSetting'>;
   bus: EventBus;
   log: Logger;
   /** The config file's hours: written once into an empty database, and the fallback if the stored value is unreadable. */

@@ -2,10 +2,22 @@
 // then leased and attempted here. Items of one lane (a chat) go strictly in order because the
 // Store leases only a lane's oldest undelivered item; different lanes run in parallel. Failures
 // are retried with backoff until they succeed, across restarts; refusals that can never succeed
-// (a 4xx other than 401/408/409/423/429) are dropped with an error log so the lane moves on.
+// (a ChannelError that is not retryable, a PermanentDeliveryError) are dropped with an error log
+// so the lane moves on.
 import type { Logger } from '../logger.js';
 import type { ChatMessage, ChatState } from '../domain/types.js';
-import type { AppendGuard, AppendedWithOutbox, Clock, Json, NewMessage, NewOutboxItem, OutboxItem, Store } from '../ports.js';
+import {
+  ChannelError,
+  type AppendGuard,
+  type AppendedWithOutbox,
+  type Clock,
+  type Json,
+  type MessageStore,
+  type NewMessage,
+  type NewOutboxItem,
+  type OutboxItem,
+  type OutboxStore,
+} from '../ports.js';
 
 export type Deliver = (item: OutboxItem) => Promise<void>;
 
@@ -16,8 +28,7 @@ export type Deliver = (item: OutboxItem) => Promise<void>;
 const MAX_CLAIMERS = 2;
 
 export interface OutboxOptions {
-  store: Store;
-  deliver: Deliver;
+  store: OutboxStore & Pick<MessageStore, 'appendMessageWithOutbox'>;
   log: Logger;
   clock?: Clock;
   /** Deliveries attempted at once (different lanes). */
@@ -30,21 +41,20 @@ export interface OutboxOptions {
   maxDelayMs?: number;
 }
 
-/** An error that says when to try again (Retry-After). */
-export interface RetryAfterError {
-  status?: number;
-  retryAfterMs?: number;
+/** A delivery that can never succeed on our side (an unknown kind, its chat gone). */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
 }
 
+/** Dropped rather than retried: our own refusal, or the messenger's that is not worth repeating. */
 export function isPermanentFailure(error: unknown): boolean {
-  const status = (error as RetryAfterError | null)?.status;
-  if (typeof status !== 'number' || status < 400 || status >= 500) return false;
-  return ![401, 408, 409, 423, 429].includes(status);
+  if (error instanceof PermanentDeliveryError) return true;
+  return error instanceof ChannelError && !error.retryable;
 }
 
 export class OutboxWorker {
-  private readonly store: Store;
-  private readonly deliver: Deliver;
+  private readonly store: OutboxOptions['store'];
+  private deliver: Deliver | null = null;
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly concurrency: number;
@@ -62,12 +72,9 @@ export class OutboxWorker {
   private claimers = 0;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
-  /** Observers for tests and benchmarks: called after each successful delivery. */
-  private readonly delivered = new Set<(item: OutboxItem) => void>();
 
   constructor(options: OutboxOptions) {
     this.store = options.store;
-    this.deliver = options.deliver;
     this.log = options.log;
     this.clock = options.clock ?? { now: () => new Date() };
     this.concurrency = options.concurrency ?? 64;
@@ -87,10 +94,10 @@ export class OutboxWorker {
 
   /**
    * Appends a message and, when it is new, stores its delivery in the same lane, in one round
-   * trip when the Store can. When the delivery heads its lane the Store leases it to this worker
-   * right away, and it is attempted at once without a claim (a crash leaves the lease to run out,
-   * then any worker claims it). A duplicate message enqueues nothing. `guard` needs a Store with
-   * appendMessageWithOutbox (see there); `state` is the chat's when the Store reports it.
+   * trip. When the delivery heads its lane the Store leases it to this worker right away, and it
+   * is attempted at once without a claim (a crash leaves the lease to run out, then any worker
+   * claims it). A duplicate message enqueues nothing. `guard`: see Store.appendMessageWithOutbox;
+   * `state` is the chat's when the Store reports it.
    */
   appendThenDeliver(
     message: NewMessage,
@@ -109,12 +116,6 @@ export class OutboxWorker {
     payload: Json,
     guard?: AppendGuard,
   ): Promise<{ message: ChatMessage; created: boolean; state?: ChatState | undefined }> {
-    if (!this.store.appendMessageWithOutbox) {
-      if (guard) throw new Error('appendThenDeliver: a guard needs Store.appendMessageWithOutbox');
-      const appended = await this.store.appendMessage(message);
-      if (appended.created) await this.enqueue(message.chatId, kind, payload);
-      return appended;
-    }
     // Ask for the lease only with a free slot: a leased item must not wait here for one.
     const lease = this.running && this.inflight.size + this.reserved < this.concurrency;
     if (lease) this.reserved++;
@@ -129,13 +130,10 @@ export class OutboxWorker {
     return { message: appended.message, created: appended.created, state: appended.state };
   }
 
-  onDelivered(listener: (item: OutboxItem) => void): () => void {
-    this.delivered.add(listener);
-    return () => this.delivered.delete(listener);
-  }
-
-  start(): void {
+  /** Starts attempting deliveries with `deliver` (the agent channel exists by now). */
+  start(deliver: Deliver): void {
     if (this.running) return;
+    this.deliver = deliver;
     this.running = true;
     this.schedule();
     this.wake();
@@ -201,7 +199,7 @@ export class OutboxWorker {
 
   private async attempt(item: OutboxItem): Promise<void> {
     try {
-      await this.deliver(item);
+      await this.deliver!(item);
     } catch (error) {
       if (isPermanentFailure(error)) {
         this.log.error({ err: error, lane: item.chatId, kind: item.kind, id: item.id }, 'outbox: delivery refused, dropped');
@@ -223,14 +221,12 @@ export class OutboxWorker {
       await this.store.completeOutbox(item.id);
     } catch (error) {
       this.log.error({ err: error, id: item.id }, 'outbox: could not mark delivered (may be delivered again)');
-      return;
     }
-    for (const listener of this.delivered) listener(item);
   }
 
   /** Retry-After when the error carries one; else exponential backoff with jitter, capped. */
   private delayFor(attempts: number, error: unknown): number {
-    const hinted = (error as RetryAfterError | null)?.retryAfterMs;
+    const hinted = error instanceof ChannelError ? error.retryAfterMs : undefined;
     if (typeof hinted === 'number' && hinted >= 0) return Math.min(hinted, this.maxDelayMs);
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(attempts, 20));
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));

@@ -1,14 +1,24 @@
 // The heartbeat of visitors whose stream this instance holds: their lastSeenAt is refreshed a
 // few times per lost-visitor period, so the sweep (on any instance) sees them as present.
 // Polls and messages touch the chat themselves.
-import type { ChatCore } from './context.js';
+import type { Logger } from '../logger.js';
+import type { ChatStore, Clock } from '../ports.js';
+import { OPEN_STATES } from './context.js';
+
+export interface PresenceOptions {
+  store: Pick<ChatStore, 'updateChat'>;
+  clock: Clock;
+  log: Logger;
+  /** After how long without a sign of the visitor the sweep counts them lost. */
+  lostVisitorMs: number;
+}
 
 export class Presence {
   private readonly open = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private flushing = false;
 
-  constructor(private readonly core: ChatCore) {}
+  constructor(private readonly options: PresenceOptions) {}
 
   opened = (chatId: string): void => {
     this.open.set(chatId, (this.open.get(chatId) ?? 0) + 1);
@@ -25,7 +35,7 @@ export class Presence {
   }
 
   start(): void {
-    const every = Math.max(200, Math.floor(this.core.deps.settings.timers.lostVisitor / 3));
+    const every = Math.max(200, Math.floor(this.options.lostVisitorMs / 3));
     this.timer = setInterval(() => void this.flush(), every);
     this.timer.unref();
   }
@@ -39,14 +49,14 @@ export class Presence {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      const now = this.core.now();
+      const now = this.options.clock.now();
       const ids = [...this.open.keys()];
       // A few at a time: thousands of idle visitors must not flood the pool.
       for (let i = 0; i < ids.length; i += 16) {
         await Promise.all(
           ids.slice(i, i + 16).map((id) =>
-            this.core.store.updateChat(id, { lastSeenAt: now }, undefined, ['bot', 'queued', 'active']).catch((error) => {
-              this.core.deps.log.warn({ err: error, chatId: id }, 'presence not recorded');
+            this.options.store.updateChat(id, { lastSeenAt: now }, undefined, OPEN_STATES).catch((error) => {
+              this.options.log.warn({ err: error, chatId: id }, 'presence not recorded');
             }),
           ),
         );

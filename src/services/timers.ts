@@ -5,16 +5,21 @@
 // - a one-off job per chat: unclaimed too long → alert in the supervisors' space;
 // - a daily retention purge.
 import { timerVerdict, type TimerPolicy } from '../domain/chat-state.js';
+import { plain } from '../domain/rich-text.js';
 import type { Chat } from '../domain/types.js';
-import { closeChat, UNCLAIMED_JOB } from './closing.js';
-import { OPEN_STATES, SUPERVISORS_LANE, type ChatCore } from './context.js';
+import type { Logger } from '../logger.js';
+import type { ChatStore, Clock, DedupeStore, OfflineMessageStore, Scheduler } from '../ports.js';
+import type { ChatAnnouncer } from './announcer.js';
+import type { ChatCloser } from './closing.js';
+import { OPEN_STATES, SUPERVISORS_LANE, type ChatSettings, type ChatTimers } from './context.js';
+import { UNCLAIMED_JOB } from './unclaimed.js';
 
 export const SWEEP_JOB = 'chats:sweep';
 export const RETENTION_JOB = 'chats:retention';
 const DAY = 86_400_000;
 
 /** The domain's timer policy from the configured timers. */
-export function timerPolicy(timers: ChatCore['deps']['settings']['timers']): TimerPolicy {
+export function timerPolicy(timers: ChatTimers): TimerPolicy {
   return {
     warnAfterMs: timers.inactivityWarn,
     closeAfterMs: timers.inactivityClose,
@@ -24,23 +29,32 @@ export function timerPolicy(timers: ChatCore['deps']['settings']['timers']): Tim
   };
 }
 
+export interface ChatTimersOptions {
+  store: ChatStore & OfflineMessageStore & DedupeStore;
+  scheduler: Pick<Scheduler, 'define' | 'every'>;
+  announcer: ChatAnnouncer;
+  closer: ChatCloser;
+  clock: Clock;
+  log: Logger;
+  settings: Pick<ChatSettings, 'timers' | 'supervisors'>;
+}
+
 export class ChatTimersService {
   private stopping = false;
+  private readonly store: ChatTimersOptions['store'];
 
-  constructor(private readonly core: ChatCore) {}
+  constructor(private readonly options: ChatTimersOptions) {
+    this.store = options.store;
+  }
 
   /** A sweep in progress stops after the chat at hand (shutdown must not wait for thousands). */
   stop(): void {
     this.stopping = true;
   }
 
-  private get deps() {
-    return this.core.deps;
-  }
-
   /** Registers the job handlers; call before `scheduler.start()`. */
   define(): void {
-    const { scheduler } = this.deps;
+    const { scheduler } = this.options;
     scheduler.define(SWEEP_JOB, () => this.sweep());
     scheduler.define<{ chatId: string }>(UNCLAIMED_JOB, (data) => this.unclaimed(String(data?.chatId ?? '')));
     scheduler.define(RETENTION_JOB, () => this.purge().then(() => undefined));
@@ -48,58 +62,59 @@ export class ChatTimersService {
 
   /** Creates the recurring jobs (one per name across all instances); after `start()`. */
   async scheduleRecurring(): Promise<void> {
-    const { scheduler, settings } = this.deps;
+    const { scheduler, settings } = this.options;
     await scheduler.every(settings.timers.sweepEvery, SWEEP_JOB);
     await scheduler.every(DAY, RETENTION_JOB);
     if (settings.supervisors.emails.length) {
-      await this.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_setup' });
+      await this.options.announcer.deliver(SUPERVISORS_LANE, { kind: 'supervisors_setup' });
     }
   }
 
   async sweep(): Promise<void> {
-    const now = this.core.now();
-    const policy = timerPolicy(this.deps.settings.timers);
-    const open = await this.deps.store.listChats({ states: OPEN_STATES });
+    const now = this.options.clock.now();
+    const policy = timerPolicy(this.options.settings.timers);
+    const open = await this.store.listChats({ states: OPEN_STATES });
     for (const chat of open) {
       if (this.stopping) return;
       try {
         const verdict = timerVerdict(chat, now, policy);
         if (verdict === 'close_left') {
-          await closeChat(this.core, chat, { type: 'visitor_left' }, { kind: 'system' });
+          await this.options.closer.close(chat, { type: 'visitor_left' }, { kind: 'system' });
         } else if (verdict === 'close_inactive') {
-          await closeChat(this.core, chat, { type: 'inactive' }, { kind: 'system' });
+          await this.options.closer.close(chat, { type: 'inactive' }, { kind: 'system' });
         } else if (verdict === 'warn') {
           await this.warn(chat, now);
         }
       } catch (error) {
-        this.deps.log.error({ err: error, chatId: chat.id }, 'sweep: chat not handled');
+        this.options.log.error({ err: error, chatId: chat.id }, 'sweep: chat not handled');
       }
     }
   }
 
   private async warn(chat: Chat, now: Date): Promise<void> {
-    const { timers } = this.deps.settings;
-    const warned = await this.deps.store.updateChat(chat.id, { warnedAt: now }, { type: 'inactivity_warning', actor: 'system', at: now }, OPEN_STATES);
+    const { timers } = this.options.settings;
+    const warned = await this.store.updateChat(chat.id, { warnedAt: now }, { type: 'inactivity_warning', actor: 'system', at: now }, OPEN_STATES);
     if (!warned) return;
     const minutes = Math.max(1, Math.round((timers.inactivityClose - timers.inactivityWarn) / 60_000));
-    await this.core.systemMessage(warned, 'system.inactivityWarning', { count: minutes });
-    await this.core.tellSpace(warned, '⏳ The visitor has been quiet for a while and was asked whether they are still there.');
+    await this.options.announcer.systemMessage(warned, 'system.inactivityWarning', { count: minutes });
+    await this.options.announcer.tellSpace(warned, plain('⏳ The visitor has been quiet for a while and was asked whether they are still there.'));
   }
 
   async unclaimed(chatId: string): Promise<void> {
-    const chat = chatId ? await this.deps.store.getChat(chatId) : null;
-    if (!chat || chat.state !== 'queued' || !this.deps.settings.supervisors.emails.length) return;
-    const waitedMs = this.core.now().getTime() - chat.createdAt.getTime();
-    await this.deps.store.updateChat(chat.id, {}, { type: 'unclaimed_alert', actor: 'system', data: { waitedMs } });
-    await this.core.deliver(SUPERVISORS_LANE, { kind: 'unclaimed_alert', chatId: chat.id, waitedMs });
+    const chat = chatId ? await this.store.getChat(chatId) : null;
+    if (!chat || chat.state !== 'queued' || !this.options.settings.supervisors.emails.length) return;
+    const waitedMs = this.options.clock.now().getTime() - chat.createdAt.getTime();
+    await this.store.updateChat(chat.id, {}, { type: 'unclaimed_alert', actor: 'system', data: { waitedMs } });
+    await this.options.announcer.deliver(SUPERVISORS_LANE, { kind: 'unclaimed_alert', chatId: chat.id, waitedMs });
   }
 
   async purge(): Promise<number> {
-    const { store, settings, log } = this.deps;
-    const cutoff = new Date(this.core.now().getTime() - settings.timers.retention);
+    const { store, settings, log, clock } = this.options;
+    const now = clock.now().getTime();
+    const cutoff = new Date(now - settings.timers.retention);
     const removed = await store.purgeClosedBefore(cutoff);
     await store.purgeOfflineMessagesBefore(cutoff);
-    await store.purgeProcessedBefore?.(new Date(this.core.now().getTime() - 30 * DAY));
+    await store.purgeProcessedBefore(new Date(now - 30 * DAY));
     log.info({ removed }, 'retention purge done');
     return removed;
   }

@@ -2,7 +2,7 @@
 // words with a translation into their language under them; visitors read the agents' replies in
 // theirs, the original kept in the message's data. Translation is best effort: a slow or failing
 // translator never holds a message back or loses it, the original words are used instead.
-import { escapeMarkdown } from '../domain/escape.js';
+import { emphasis, paragraph, type RichText } from '../domain/rich-text.js';
 import type { Logger } from '../logger.js';
 import type { Translator } from '../ports.js';
 
@@ -39,17 +39,17 @@ export class ChatTranslation {
   }
 
   /**
-   * The line shown under a visitor's message in the space, `_(pl → en) good morning_`, escaped
-   * like the visitor's text; null when not needed, when the words are already in the agents'
-   * language, or when the translator failed.
+   * The note shown under a visitor's message in the space, `(pl → en) good morning` in italics;
+   * null when not needed, when the words are already in the agents' language, or when the
+   * translator failed.
    */
-  async lineForAgents(chatLanguage: string, text: string, chatId?: string): Promise<string | null> {
+  async noteForAgents(chatLanguage: string, text: string, chatId?: string): Promise<RichText | null> {
     if (!this.needed(chatLanguage) || !text.trim()) return null;
     const to = this.options.agentLanguage;
     // No source given: the visitor may write in another language than the widget's.
     const result = await this.attempt(text, to, undefined, chatId);
     if (!result || primary(result.from) === primary(to) || result.text.trim() === text.trim()) return null;
-    return translationMarkdown(result.from, to, result.text);
+    return translationNote(result.from, to, result.text);
   }
 
   /** An agent's reply in the visitor's language; `data` keeps the original (null: untranslated). */
@@ -78,13 +78,12 @@ export class ChatTranslation {
   }
 }
 
-/** `_(pl → en) text_`, each line in italics (emphasis does not span a blank line). */
-export function translationMarkdown(from: string, to: string, text: string): string {
-  const lines = escapeMarkdown(text.trim()).split('\n');
-  return lines
-    .map((line, i) => {
-      const content = i === 0 ? `(${from} → ${to}) ${line}` : line;
-      return content.trim() ? `_${content.trim()}_` : '';
-    })
-    .join('\n');
+/** `(pl → en) text` in italics, one paragraph per blank-line-separated part of the text. */
+export function translationNote(from: string, to: string, text: string): RichText {
+  const parts = text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.map((part, i) => paragraph(emphasis(i === 0 ? `(${from} → ${to}) ${part}` : part)));
 }

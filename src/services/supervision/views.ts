@@ -1,6 +1,6 @@
-// What the bot shows supervisors: each view is a card (templates in cards/supervisor) and the
-// same content as markdown, the fallback text for clients that show no cards.
-import path from 'node:path';
+// What the bot shows supervisors: each view is a card (templates in cards/supervisor) with the
+// same content as plain rich text, the fallback for clients that show no cards. Every value is
+// literal: the channel adapter makes it inert for its messenger.
 import { COMMANDS } from '../../domain/commands.js';
 import {
   WEEKDAYS,
@@ -12,27 +12,25 @@ import {
   type HolidayOnDate,
 } from '../../domain/hours.js';
 import { assistantEnabled } from '../../domain/handoff.js';
+import { code, list, paragraph, strong, type Block, type RichText } from '../../domain/rich-text.js';
 import { formatDuration, type ChatStats, type StatsRow } from '../../domain/stats.js';
 import type { Topic } from '../../domain/types.js';
-import type { Json } from '../../ports.js';
-import { CardBuilder, DEFAULT_CARDS_DIR, type Fact } from '../cards.js';
+import type { CardSpec } from '../../ports.js';
+import { topicLabel, type Fact } from '../cards.js';
 
-export interface View {
-  card: Json;
-  /** Markdown with the same content. */
-  fallback: string;
-}
+export { topicLabel };
+
+/** A line of a report; `linkText` (after `text`) opens `url` when there is one. */
+export type Line = { text: string; linkText: string; url: string };
 
 export interface Section {
   title: string;
   facts?: Fact[];
-  /** Markdown lines. */
-  lines?: string[];
+  lines?: (Line | string)[];
 }
 
-export function topicLabel(topic: Pick<Topic, 'id' | 'names'> | null | undefined, id: string): string {
-  if (!topic) return id;
-  return topic.names.en ?? Object.values(topic.names)[0] ?? topic.id;
+function lineOf(value: Line | string): Line {
+  return typeof value === 'string' ? { text: value, linkText: '', url: '' } : value;
 }
 
 /** `Wed 24 Nov 2026, 09:00 (Europe/Warsaw)`. */
@@ -50,117 +48,126 @@ export function formatInstant(at: Date, timeZone: string): string {
   return `${text} (${timeZone})`;
 }
 
-export class SupervisorViews {
-  private readonly cards: CardBuilder;
+function factItems(facts: Fact[]): string[][] {
+  return facts.map((f) => [`${f.title}: ${f.value}`]);
+}
 
-  constructor(dir: string = path.join(DEFAULT_CARDS_DIR, 'supervisor')) {
-    this.cards = new CardBuilder(dir);
+export function reportView(heading: string, summary: string, sections: Section[]): CardSpec {
+  const data = sections.map((s) => ({ title: s.title, facts: s.facts ?? [], lines: (s.lines ?? []).map(lineOf) }));
+  const fallback: Block[] = [paragraph(strong(heading)), ...(summary ? [paragraph(summary)] : [])];
+  for (const s of data) {
+    fallback.push(paragraph(strong(s.title)));
+    const items = [...factItems(s.facts), ...s.lines.map((l) => [`${l.text}${l.linkText}`])];
+    if (items.length) fallback.push(list(items));
   }
+  return { template: 'supervisor/report', data: { heading, summary, sections: data }, fallback };
+}
 
-  report(heading: string, summary: string, sections: Section[]): View {
-    const card = this.cards.expand('report', {
+export function problemView(errors: string[], example: string, heading = 'That did not work'): CardSpec {
+  return {
+    template: 'supervisor/problem',
+    data: { heading, errors, example },
+    fallback: [
+      paragraph(strong(heading)),
+      ...errors.map((e) => paragraph(e)),
+      paragraph('For example: ', code(example)),
+      paragraph('Nothing was changed.'),
+    ],
+  };
+}
+
+export function helpText(intro?: string): RichText {
+  return [
+    ...(intro ? [paragraph(intro)] : []),
+    paragraph('Mention me with a command (plain words work too, e.g. ', code('add holiday 2026-12-24 for sales'), '):'),
+    list(COMMANDS.map((c) => [code(c.usage), `: ${c.does}`])),
+    paragraph('Without a topic, hours, holidays and special days are the default for every topic.'),
+  ];
+}
+
+export interface HoursViewInput {
+  scopeLabel: string;
+  topicId: string | null;
+  hours: Hours;
+  ownWeek: boolean;
+  now: Availability;
+  today: string;
+  year: number;
+  holidaysThisYear: HolidayOnDate[];
+}
+
+function nowLine(now: Availability, timeZone: string): string {
+  return now.open
+    ? `Open now${now.closesAt ? `, until ${formatInstant(now.closesAt, timeZone)}` : ' (no closing within a week)'}.`
+    : `Closed now${now.nextOpening ? `; opens ${formatInstant(now.nextOpening, timeZone)}` : '; no opening within a year'}.`;
+}
+
+function dayRanges(hours: Hours, day: (typeof WEEKDAYS)[number]): string {
+  return hours.weekly
+    .filter((w) => w.day === day)
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .map((w) => `${w.start}-${w.end}`)
+    .join(', ');
+}
+
+export function hoursView(input: HoursViewInput): CardSpec {
+  const { hours } = input;
+  const week: Fact[] = formatWeek(hours.weekly).map((line) => {
+    const [day, ...rest] = line.split(' ');
+    return { title: day!, value: rest.join(' ') };
+  });
+  const holidays = hours.holidays.length ? hours.holidays.map(formatHoliday) : ['none'];
+  const upcoming = input.holidaysThisYear.filter((h) => h.date >= input.today).slice(0, 5);
+  if (upcoming.length) holidays.push(`Next: ${upcoming.map((h) => `${h.date}${h.name ? ` ${h.name}` : ''}`).join('; ')}`);
+  const coming = hours.specialDays.filter((s) => s.date >= input.today);
+  const specials = coming.length ? coming.map(formatSpecialDay) : ['none coming'];
+  const weekSource = input.topicId ? (input.ownWeek ? 'its own week' : 'the default week') : 'every topic without its own week';
+  const heading = `Opening hours · ${input.scopeLabel}`;
+  const now = nowLine(input.now, hours.timeZone);
+  const zoneLine = `Time zone ${hours.timeZone}; ${weekSource}.`;
+  return {
+    template: 'supervisor/hours',
+    data: {
       heading,
-      summary,
-      sections: sections.map((s) => ({ title: s.title, facts: s.facts ?? [], lines: s.lines ?? [] })),
-    });
-    const md = [`**${heading}**`, ...(summary ? [summary] : [])];
-    for (const s of sections) {
-      md.push('', `**${s.title}**`);
-      for (const f of s.facts ?? []) md.push(`- ${f.title}: ${f.value}`);
-      for (const l of s.lines ?? []) md.push(`- ${l}`);
-    }
-    return { card, fallback: md.join('\n') };
-  }
-
-  problem(errors: string[], example: string, heading = 'That did not work'): View {
-    const card = this.cards.expand('problem', { heading, errors, example });
-    return {
-      card,
-      fallback: [`**${heading}**`, ...errors, '', `For example: \`${example}\``, 'Nothing was changed.'].join('\n'),
-    };
-  }
-
-  help(intro?: string): string {
-    return [
-      ...(intro ? [intro, ''] : []),
-      'Mention me with a command (plain words work too, e.g. `add holiday 2026-12-24 for sales`):',
-      ...COMMANDS.map((c) => `- \`${c.usage}\`: ${c.does}`),
-      'Without a topic, hours, holidays and special days are the default for every topic.',
-    ].join('\n');
-  }
-
-  hours(input: {
-    scopeLabel: string;
-    topicId: string | null;
-    hours: Hours;
-    ownWeek: boolean;
-    now: Availability;
-    today: string;
-    year: number;
-    holidaysThisYear: HolidayOnDate[];
-  }): View {
-    const { hours } = input;
-    const week = formatWeek(hours.weekly).map((line) => {
-      const [day, ...rest] = line.split(' ');
-      return { title: day!, value: rest.join(' ') };
-    });
-    const nowLine = input.now.open
-      ? `Open now${input.now.closesAt ? `, until ${formatInstant(input.now.closesAt, hours.timeZone)}` : ' (no closing within a week)'}.`
-      : `Closed now${input.now.nextOpening ? `; opens ${formatInstant(input.now.nextOpening, hours.timeZone)}` : '; no opening within a year'}.`;
-    const holidays = hours.holidays.length ? hours.holidays.map(formatHoliday) : ['none'];
-    const upcoming = input.holidaysThisYear.filter((h) => h.date >= input.today).slice(0, 5);
-    if (upcoming.length) holidays.push(`Next: ${upcoming.map((h) => `${h.date}${h.name ? ` ${h.name}` : ''}`).join('; ')}`);
-    const specialsAll = hours.specialDays.filter((s) => s.date >= input.today);
-    const specials = specialsAll.length ? specialsAll.map(formatSpecialDay) : ['none coming'];
-    const weekSource = input.topicId ? (input.ownWeek ? 'its own week' : 'the default week') : 'every topic without its own week';
-    const heading = `Opening hours · ${input.scopeLabel}`;
-    const card = this.cards.expand('hours', {
-      heading,
-      now: nowLine,
+      now,
       week,
-      zoneLine: `Time zone ${hours.timeZone}; ${weekSource}.`,
+      zoneLine,
       holidays,
       specials,
-      days: WEEKDAYS.map((day) => ({
-        id: day,
-        label: day.charAt(0).toUpperCase() + day.slice(1),
-        value: hours.weekly
-          .filter((w) => w.day === day)
-          .sort((a, b) => a.start.localeCompare(b.start))
-          .map((w) => `${w.start}-${w.end}`)
-          .join(', '),
-      })),
+      days: WEEKDAYS.map((day) => ({ id: day, label: day.charAt(0).toUpperCase() + day.slice(1), value: dayRanges(hours, day) })),
       timezone: hours.timeZone,
       isTopic: input.topicId !== null,
       topic: input.topicId ?? '',
-    });
-    const fallback = [
-      `**${heading}**`,
-      nowLine,
-      ...week.map((w) => `- ${w.title} ${w.value}`),
-      `Time zone ${hours.timeZone}; ${weekSource}.`,
-      `**Holidays:** ${holidays.join('; ')}`,
-      `**Special days:** ${specials.join('; ')}`,
-    ].join('\n');
-    return { card, fallback };
-  }
+    },
+    fallback: [
+      paragraph(strong(heading)),
+      paragraph(now),
+      list(week.map((w) => [`${w.title} ${w.value}`])),
+      paragraph(zoneLine),
+      paragraph(strong('Holidays:'), ` ${holidays.join('; ')}`),
+      paragraph(strong('Special days:'), ` ${specials.join('; ')}`),
+    ],
+  };
+}
 
-  /** `assistantDefault`: an assistant provider is configured. */
-  topic(topic: Topic, assistantDefault: boolean): View {
-    const enabled = assistantEnabled(topic, assistantDefault);
-    const assistant =
-      (enabled ? 'on' : 'off') +
-      (topic.assistant === null ? ' (as configured for all topics)' : '') +
-      (topic.assistant === true && !assistantDefault ? ' (no assistant provider is configured)' : '');
-    const facts: Fact[] = [
-      { title: 'Id', value: topic.id },
-      { title: 'Mode', value: topic.mode },
-      { title: 'Agents', value: topic.agents.length ? topic.agents.join(', ') : 'none' },
-      { title: 'Assistant', value: assistant },
-      { title: 'Agents join', value: topic.addAgentsAt === 'start' ? 'when the chat starts' : 'at handoff' },
-    ];
-    const heading = `Topic · ${topicLabel(topic, topic.id)}`;
-    const card = this.cards.expand('topic', {
+/** `assistantDefault`: an assistant provider is configured. */
+export function topicView(topic: Topic, assistantDefault: boolean): CardSpec {
+  const enabled = assistantEnabled(topic, assistantDefault);
+  const assistant =
+    (enabled ? 'on' : 'off') +
+    (topic.assistant === null ? ' (as configured for all topics)' : '') +
+    (topic.assistant === true && !assistantDefault ? ' (no assistant provider is configured)' : '');
+  const facts: Fact[] = [
+    { title: 'Id', value: topic.id },
+    { title: 'Mode', value: topic.mode },
+    { title: 'Agents', value: topic.agents.length ? topic.agents.join(', ') : 'none' },
+    { title: 'Assistant', value: assistant },
+    { title: 'Agents join', value: topic.addAgentsAt === 'start' ? 'when the chat starts' : 'at handoff' },
+  ];
+  const heading = `Topic · ${topicLabel(topic, topic.id)}`;
+  return {
+    template: 'supervisor/topic',
+    data: {
       heading,
       facts,
       agents: topic.agents,
@@ -168,27 +175,28 @@ export class SupervisorViews {
       assistant: topic.assistant === null ? 'default' : topic.assistant ? 'on' : 'off',
       addAgentsAt: topic.addAgentsAt,
       topic: topic.id,
-    });
-    return { card, fallback: [`**${heading}**`, ...facts.map((f) => `- ${f.title}: ${f.value}`)].join('\n') };
-  }
+    },
+    fallback: [paragraph(strong(heading)), list(factItems(facts))],
+  };
+}
 
-  stats(label: string, stats: ChatStats, topics: Map<string, Topic>): View {
-    const rowFacts = (r: StatsRow): Fact[] => [
-      { title: 'Chats', value: `${r.chats}${r.open ? ` (${r.open} still open)` : ''}` },
-      { title: 'Assistant alone', value: String(r.assistantOnly) },
-      { title: 'Handed off', value: String(r.handedOff) },
-      { title: 'First agent response (median)', value: formatDuration(r.medianFirstResponseMs) },
-      { title: 'Duration (median)', value: formatDuration(r.medianDurationMs) },
-      { title: 'Abandoned', value: String(r.abandoned) },
-    ];
-    const sections: Section[] = [{ title: 'All topics', facts: rowFacts(stats.total) }];
-    for (const [id, r] of Object.entries(stats.topics)) {
-      sections.push({ title: topicLabel(topics.get(id), id), facts: rowFacts(r) });
-    }
-    return this.report(
-      `Statistics · ${label}`,
-      'Abandoned: reached the agents, closed before anyone claimed it. First response: from reaching the agents to the first claim or reply.',
-      sections,
-    );
-  }
+function rowFacts(r: StatsRow): Fact[] {
+  return [
+    { title: 'Chats', value: `${r.chats}${r.open ? ` (${r.open} still open)` : ''}` },
+    { title: 'Assistant alone', value: String(r.assistantOnly) },
+    { title: 'Handed off', value: String(r.handedOff) },
+    { title: 'First agent response (median)', value: formatDuration(r.medianFirstResponseMs) },
+    { title: 'Duration (median)', value: formatDuration(r.medianDurationMs) },
+    { title: 'Abandoned', value: String(r.abandoned) },
+  ];
+}
+
+export function statsView(label: string, stats: ChatStats, topics: Map<string, Topic>): CardSpec {
+  const sections: Section[] = [{ title: 'All topics', facts: rowFacts(stats.total) }];
+  for (const [id, r] of Object.entries(stats.topics)) sections.push({ title: topicLabel(topics.get(id), id), facts: rowFacts(r) });
+  return reportView(
+    `Statistics · ${label}`,
+    'Abandoned: reached the agents, closed before anyone claimed it. First response: from reaching the agents to the first claim or reply.',
+    sections,
+  );
 }

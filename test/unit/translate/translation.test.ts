@@ -1,7 +1,8 @@
 // ChatTranslation: when it translates, what agents and visitors see, and that a failing or
 // silent translator leaves the original words (with a warning that does not carry them).
 import { describe, expect, it } from 'vitest';
-import { ChatTranslation, translationMarkdown } from '../../../src/services/translation.js';
+import { emphasis, paragraph } from '../../../src/domain/rich-text.js';
+import { ChatTranslation, translationNote } from '../../../src/services/translation.js';
 import { capturingLog, ScriptedTranslator } from './support.js';
 
 const DICT: Record<string, Record<string, string>> = {
@@ -28,14 +29,14 @@ describe('ChatTranslation', () => {
     expect(translation.needed('pl')).toBe(true);
     expect(translation.needed('en')).toBe(false);
     expect(translation.needed('en-GB')).toBe(false);
-    expect(await translation.lineForAgents('en', 'dzień dobry')).toBeNull();
+    expect(await translation.noteForAgents('en', 'dzień dobry')).toBeNull();
     expect(await translation.forVisitor('en-US', 'How can I help?')).toEqual({ text: 'How can I help?', data: null });
     expect(translator.calls).toEqual([]);
   });
 
   it('gives agents an italic line with the languages, and the visitor the reply in Polish with the original kept', async () => {
     const { translation, translator } = service();
-    expect(await translation.lineForAgents('pl', 'dzień dobry')).toBe('_(pl → en) good morning_');
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
     expect(await translation.forVisitor('pl', 'How can I help?')).toEqual({
       text: 'W czym mogę pomóc?',
       data: { original: 'How can I help?', from: 'en', to: 'pl' },
@@ -47,22 +48,22 @@ describe('ChatTranslation', () => {
     ]);
   });
 
-  it('escapes the translation like the visitor’s own words: no formatting, no mention, no HTML', async () => {
+  it('keeps the translation literal (the adapter escapes it like the visitor’s own words), a paragraph per part', async () => {
     const { translation } = service();
-    expect(await translation.lineForAgents('pl', 'dwa *ważne* @all <b>')).toBe('_(pl → en) two \\*important\\* \\@all &lt;b&gt;_');
-    expect(translationMarkdown('pl', 'en', 'line one\n\n# two')).toBe('_(pl → en) line one_\n\n_\\# two_');
+    expect(await translation.noteForAgents('pl', 'dwa *ważne* @all <b>')).toEqual([paragraph(emphasis('(pl → en) two *important* @all <b>'))]);
+    expect(translationNote('pl', 'en', 'line one\n\n# two')).toEqual([paragraph(emphasis('(pl → en) line one')), paragraph(emphasis('# two'))]);
   });
 
   it('adds nothing when the words are already in the target language', async () => {
     const { translation } = service();
     // A Polish-widget visitor who writes English: detected as en, so no line.
-    expect(await translation.lineForAgents('pl', 'Hello there')).toBeNull();
+    expect(await translation.noteForAgents('pl', 'Hello there')).toBeNull();
     expect(await translation.forVisitor('pl', 'Dzień dobry, tu Alicja')).toEqual({ text: 'Dzień dobry, tu Alicja', data: null });
   });
 
   it('on a translator error uses the original text and logs a warning without the text', async () => {
     const { translation, lines } = service(new ScriptedTranslator(() => new Error('HTTP 500')));
-    expect(await translation.lineForAgents('pl', 'dzień dobry', 'chat-1')).toBeNull();
+    expect(await translation.noteForAgents('pl', 'dzień dobry', 'chat-1')).toBeNull();
     expect(await translation.forVisitor('pl', 'How can I help?', 'chat-1')).toEqual({ text: 'How can I help?', data: null });
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toHaveLength(2);
@@ -79,7 +80,7 @@ describe('ChatTranslation', () => {
 
   it('an empty translation counts as a failure', async () => {
     const { translation } = service(new ScriptedTranslator(() => ({ text: '  ', from: 'pl' })));
-    expect(await translation.lineForAgents('pl', 'dzień dobry')).toBeNull();
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toBeNull();
     expect(await translation.forVisitor('pl', 'Hi')).toEqual({ text: 'Hi', data: null });
   });
 });

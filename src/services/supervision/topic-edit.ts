@@ -1,0 +1,90 @@
+// The topic Edit card's submission: agents added or removed, mode, assistant, when agents join.
+// New agents must exist in the messenger; the change is stored with its actor.
+import { z } from 'zod';
+import { plain } from '../../domain/rich-text.js';
+import type { Topic } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import type { AgentChannel, TopicStore } from '../../ports.js';
+import type { Reply } from './reply.js';
+import { problemView, topicLabel, topicView } from './views.js';
+
+const emailSchema = z.email();
+
+const listInput = z
+  .union([z.string().max(4000), z.array(z.string().max(320)).max(200)])
+  .default('')
+  .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean));
+
+const topicEdit = z.object({
+  action: z.literal('topic_edit'),
+  topic: z.string().max(100),
+  add: listInput,
+  remove: listInput,
+  mode: z.enum(['group', 'personal']).optional(),
+  assistant: z.enum(['default', 'on', 'off']).optional(),
+  addAgentsAt: z.enum(['start', 'handoff']).optional(),
+});
+
+type TopicForm = z.infer<typeof topicEdit>;
+
+const MESSENGER_NAMES = { webex: 'Webex', slack: 'Slack' } as const;
+
+const AGENTS_EXAMPLE = 'Add agents: ann@example.com, ben@example.com';
+
+export interface TopicEditorOptions {
+  store: Pick<TopicStore, 'getTopic' | 'saveTopic'>;
+  channel: Pick<AgentChannel, 'findPerson' | 'messenger'>;
+  log: Logger;
+  /** Whether a topic with `assistant: null` has the assistant (a provider is configured). */
+  assistantDefault: boolean;
+}
+
+function edited(topic: Topic, form: TopicForm): Topic {
+  const agents = [...new Set([...topic.agents.filter((a) => !form.remove.includes(a.toLowerCase())), ...form.add])];
+  return {
+    ...topic,
+    agents,
+    mode: form.mode ?? topic.mode,
+    assistant: form.assistant === undefined ? topic.assistant : form.assistant === 'default' ? null : form.assistant === 'on',
+    addAgentsAt: form.addAgentsAt ?? topic.addAgentsAt,
+  };
+}
+
+export class TopicEditor {
+  constructor(private readonly options: TopicEditorOptions) {}
+
+  async edit(reply: Reply, actor: string, inputs: Record<string, unknown>): Promise<void> {
+    const parsed = topicEdit.safeParse(inputs);
+    if (!parsed.success) {
+      await reply.show(problemView(['The form was not understood.'], AGENTS_EXAMPLE));
+      return;
+    }
+    const form = parsed.data;
+    const topic = await this.options.store.getTopic(form.topic);
+    if (!topic) {
+      await reply.show(problemView([`There is no topic "${form.topic}".`], 'topics'));
+      return;
+    }
+    const invalid = form.add.filter((e) => !emailSchema.safeParse(e).success);
+    if (invalid.length) {
+      await reply.show(problemView([`Not e-mail addresses: ${invalid.join(', ')}`], AGENTS_EXAMPLE));
+      return;
+    }
+    const unknown = await this.unknownPeople(form.add.filter((email) => !topic.agents.includes(email)));
+    if (unknown.length) {
+      await reply.show(problemView([`Nobody with these addresses in ${MESSENGER_NAMES[this.options.channel.messenger]}: ${unknown.join(', ')}`], 'Add agents: ann@example.com'));
+      return;
+    }
+    const next = edited(topic, form);
+    await this.options.store.saveTopic(next, actor);
+    this.options.log.info({ actor, topic: topic.id }, 'topic changed by a supervisor');
+    await reply.say(plain(`✅ Saved the topic ${topicLabel(next, next.id)}: new chats follow it.`));
+    await reply.show(topicView(next, this.options.assistantDefault));
+  }
+
+  private async unknownPeople(emails: string[]): Promise<string[]> {
+    const unknown: string[] = [];
+    for (const email of emails) if (!(await this.options.channel.findPerson(email))) unknown.push(email);
+    return unknown;
+  }
+}
