@@ -1,7 +1,10 @@
-// Errors the HTTP layer turns into JSON answers. Services throw HttpError (or zod's ZodError
-// for bad input); anything else is a bug: logged, answered 500 without details.
+// Errors the HTTP layer turns into JSON answers, all in one shape (the contract's ErrorBody):
+// `{ error: code, message, ...details }`. Bad input is 400 everywhere (zod's ZodError, a body
+// that is not JSON, a service's `invalid_fields`); routes throw HttpError for the rest.
+// Anything else is a bug: logged, answered 500 without details.
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import type { ErrorBody } from '../contract/widget-api.js';
 import type { Logger } from '../logger.js';
 
 export class HttpError extends Error {
@@ -22,6 +25,18 @@ export function describeZodError(error: ZodError): { path: string; message: stri
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
+/** The 400 answer to a body or query zod refused: the form fields it blames by their own name. */
+export function invalidRequestBody(error: ZodError): ErrorBody {
+  const issues = describeZodError(error);
+  const fields = error.issues.map((issue) => issue.path.at(-1)).filter((key) => key !== undefined).map(String);
+  return {
+    error: 'invalid_request',
+    message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+    fields: [...new Set(fields)],
+    issues,
+  };
+}
+
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
@@ -40,12 +55,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof ZodError) {
-      const issues = describeZodError(error);
-      res.status(400).json({
-        error: 'invalid_request',
-        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-        issues,
-      });
+      res.status(400).json(invalidRequestBody(error));
       return;
     }
     const parser = error as BodyParserError;

@@ -4,7 +4,7 @@
 // at once through the AgentChannel.
 import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
+import { offlineBody, type OfflineInput } from '../contract/widget-api.js';
 import { escapeMarkdown } from '../domain/escape.js';
 import type { Logger } from '../logger.js';
 import type { AgentChannel, Store } from '../ports.js';
@@ -25,17 +25,6 @@ export interface OfflineDeps {
   /** Per IP (default: 10 messages per 10 minutes). */
   rateLimit?: { windowMs: number; limit: number };
 }
-
-export const offlineBody = z.strictObject({
-  topic: z.string().trim().min(1).max(64),
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(254),
-  message: z.string().trim().min(1).max(4000),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
-  page: z.string().max(2000).optional(),
-});
-
-export type OfflineInput = z.infer<typeof offlineBody>;
 
 /** The notice for supervisors: every visitor-typed value escaped (no mentions, no links). */
 export function offlineNotice(input: OfflineInput, topicName: string): string {
@@ -69,20 +58,10 @@ export function offlineRouter(deps: OfflineDeps): Router {
   });
 
   router.post('/api/v1/offline', limiter, async (req, res) => {
-    const parsed = offlineBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-      res.status(422).json({
-        error: 'invalid_fields',
-        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-        fields: [...new Set(issues.map((i) => i.path).filter(Boolean))],
-        issues,
-      });
-      return;
-    }
-    const input = parsed.data;
+    // A refusal is the errors handler's 400, like every other route's.
+    const input = offlineBody.parse(req.body ?? {});
     const topic = await deps.store.getTopic(input.topic);
-    if (!topic) throw new HttpError(404, 'topic_not_found', `No topic "${input.topic}".`);
+    if (!topic) throw new HttpError(404, 'unknown_topic', `No topic "${input.topic}".`);
     const language = input.language ?? 'en';
     const topicName = topic.names[language] ?? topic.names['en'] ?? Object.values(topic.names)[0] ?? topic.id;
 

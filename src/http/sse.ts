@@ -2,22 +2,16 @@
 // reconnects with Last-Event-ID gets exactly what it missed. Notices arrive through the bus
 // (seq only); the messages themselves are read from the Store, in order, each sent once.
 import type { Request, Response } from 'express';
+import type { WireMessage } from '../contract/widget-api.js';
 import type { Chat, ChatMessage } from '../domain/types.js';
 import type { ChatNotice, ChatNotices } from '../services/notices.js';
 import type { StreamRegistry } from './streams.js';
 
-export interface WireMessage {
-  seq: number;
-  from: ChatMessage['from'];
-  text: string;
-  at: string;
-  name?: string;
-  data?: Record<string, unknown>;
-}
-
+/** A message as the widget receives it. Only the chat's own visitor reads it, so their clientId may travel. */
 export function toWire(message: ChatMessage): WireMessage {
   const wire: WireMessage = { seq: message.seq, from: message.from, text: message.text, at: message.at.toISOString() };
   if (message.authorName && message.from !== 'visitor') wire.name = message.authorName;
+  if (message.clientId && message.from === 'visitor') wire.clientId = message.clientId;
   if (message.data && message.from !== 'system') wire.data = message.data;
   return wire;
 }

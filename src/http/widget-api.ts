@@ -1,17 +1,22 @@
-// The widget API (`/api/v1`), the contract the visitor widget and outside checks rely on:
-//   GET  /config?lang=xx                      topics (open now?), languages, theme
-//   POST /chats                               → 201 { id, token, state, messages }
-//   POST /chats/:id/messages {text, clientId} → 202 { seq }  (same clientId: stored once)
-//   GET  /chats/:id/events                    SSE, event id = message seq, Last-Event-ID resumes
-//   GET  /chats/:id/messages?after=N&wait=S   { messages, state } (long-poll when wait > 0)
-//   POST /chats/:id/close, POST /chats/:id/leave (sendBeacon)
-// The chat token goes in `Authorization: Bearer …`. EventSource and sendBeacon cannot set
+// The widget API (`/api/v1`): the routes of the contract in src/contract/widget-api.ts, whose
+// schemas validate every body and query here. SSE event ids are message seqs (Last-Event-ID
+// resumes). The chat token goes in `Authorization: Bearer …`. EventSource and sendBeacon cannot set
 // headers, so the events and messages GETs also take `?token=` (blanked in the logs) and
 // `leave` takes it in its text body.
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
+import {
+  chatIdParam,
+  configQuery,
+  leaveBeacon,
+  pollQuery,
+  postMessageBody,
+  startChatBody,
+  type ConfigResponse,
+  type StartedChatResponse,
+  type TopicInfo,
+} from '../contract/widget-api.js';
 import type { Chat, Topic } from '../domain/types.js';
 import type { ChatService } from '../services/chats.js';
 import type { TopicHours } from '../services/context.js';
@@ -52,7 +57,7 @@ const STATUS: Record<ChatErrorCode, number> = {
   not_found: 404,
   topic_closed: 409,
   chat_closed: 409,
-  invalid_fields: 422,
+  invalid_fields: 400,
 };
 
 function httpError(error: unknown): unknown {
@@ -66,37 +71,6 @@ function handle(fn: (req: Request, res: Response) => Promise<void>): RequestHand
     fn(req, res).catch((error: unknown) => next(httpError(error)));
   };
 }
-
-const language = z.string().trim().max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/);
-
-const startSchema = z.strictObject({
-  topic: z.string().trim().min(1).max(40),
-  language: language.optional(),
-  name: z.string().max(100).optional(),
-  email: z.string().trim().max(320).optional(),
-  fields: z
-    .record(z.string().max(40), z.string().max(500))
-    .refine((f) => Object.keys(f).length <= 20, 'at most 20 fields')
-    .optional(),
-  page: z.string().max(2000).optional(),
-});
-
-const messageSchema = z.strictObject({
-  text: z
-    .string()
-    .max(4000)
-    .refine((t) => t.trim().length > 0, 'must not be empty'),
-  clientId: z.string().trim().min(1).max(100),
-});
-
-const pollQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  wait: z.coerce.number().min(0).max(60).default(0),
-  token: z.string().optional(),
-});
-
-const configQuery = z.object({ lang: language.optional() });
-const idParam = z.object({ id: z.string().min(1).max(100) });
 
 function bearer(req: Request): string | null {
   const header = req.get('authorization');
@@ -114,18 +88,17 @@ function beaconToken(req: Request): string | null {
   const body: unknown = req.body;
   if (typeof body === 'string') {
     const text = body.trim();
+    let json: unknown = null;
     try {
-      const parsed = JSON.parse(text) as { token?: unknown };
-      if (typeof parsed?.token === 'string') return parsed.token;
+      json = JSON.parse(text);
     } catch {
       // not JSON: the bare token
     }
-    return text || null;
+    const parsed = leaveBeacon.safeParse(json);
+    return parsed.success ? parsed.data.token : text || null;
   }
-  if (body && typeof body === 'object' && typeof (body as { token?: unknown }).token === 'string') {
-    return (body as { token: string }).token;
-  }
-  return null;
+  const parsed = leaveBeacon.safeParse(body);
+  return parsed.success ? parsed.data.token : null;
 }
 
 function localizedName(topic: Topic, lng: string): string {
@@ -171,7 +144,7 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
     });
 
     const authorized = async (req: Request, allowQuery = false): Promise<Chat> => {
-      const { id } = idParam.parse(req.params);
+      const { id } = chatIdParam.parse(req.params);
       const token = bearer(req) ?? (allowQuery ? queryToken(req) : null);
       return chats.authorize(id, token);
     };
@@ -184,7 +157,7 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
         const now = options.now();
         const topics = (await store.listTopics()).sort((a, b) => a.position - b.position);
         const list = await Promise.all(
-          topics.map(async (topic) => {
+          topics.map(async (topic): Promise<TopicInfo> => {
             const hours = await options.hours(topic.id, now);
             return {
               id: topic.id,
@@ -202,7 +175,8 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
           }),
         );
         res.set('Cache-Control', 'no-store');
-        res.json({ topics: list, languages: options.languages, language: lng, theme: options.theme ?? {} });
+        const body: ConfigResponse = { topics: list, languages: options.languages, language: lng, theme: options.theme ?? {} };
+        res.json(body);
       }),
     );
 
@@ -210,18 +184,20 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
       '/chats',
       createLimit,
       handle(async (req, res) => {
-        const body = startSchema.parse(req.body ?? {});
+        // The identity's signature is not checked in this version: accepted, then left aside.
+        const { identity: _identity, ...body } = startChatBody.parse(req.body ?? {});
         const started = await chats.start(body, {
           ip: req.ip ?? req.socket.remoteAddress ?? null,
           userAgent: req.get('user-agent') ?? null,
         });
-        res.status(201).json({
+        const answer: StartedChatResponse = {
           id: started.chat.id,
           token: started.token,
           state: started.chat.state,
           language: started.chat.language,
           messages: started.messages.map(toWire),
-        });
+        };
+        res.status(201).json(answer);
       }),
     );
 
@@ -229,9 +205,9 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
       '/chats/:id/messages',
       messageLimit,
       handle(async (req, res) => {
-        const { id } = idParam.parse(req.params);
+        const { id } = chatIdParam.parse(req.params);
         const token = bearer(req);
-        const body = messageSchema.safeParse(req.body ?? {});
+        const body = postMessageBody.safeParse(req.body ?? {});
         if (!body.success) {
           await chats.authorize(id, token); // a stranger learns nothing, not even about the body
           throw body.error;
@@ -291,7 +267,7 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
       '/chats/:id/leave',
       express.text({ type: ['text/plain', 'application/octet-stream'], limit: 1024 }),
       handle(async (req, res) => {
-        const { id } = idParam.parse(req.params);
+        const { id } = chatIdParam.parse(req.params);
         const chat = await chats.authorize(id, bearer(req) ?? beaconToken(req));
         await chats.leave(chat);
         res.status(204).end();

@@ -36,20 +36,23 @@ describe('starting a chat', () => {
     expect(config.languages).toContain('pl');
   });
 
-  it('refuses an unknown topic (404), a closed one (409) and missing fields (422 naming them)', async () => {
+  it('refuses an unknown topic (404), a closed one (409) and missing fields (400 naming them)', async () => {
     const unknown = await post('/api/v1/chats', { topic: 'nope' });
     expect(unknown.status).toBe(404);
     const closed = await post('/api/v1/chats', { topic: 'night' });
     expect(closed.status).toBe(409);
     expect(await closed.json()).toMatchObject({ error: 'topic_closed', nextOpening: null });
     const missing = await post('/api/v1/chats', { topic: 'billing', name: 'Ann' });
-    expect(missing.status).toBe(422);
+    expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: 'invalid_fields', fields: ['email'] });
     const invalid = await post('/api/v1/chats', { topic: 'billing', name: 'Ann', email: 'not-an-address' });
-    expect(invalid.status).toBe(422);
+    expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ fields: ['email'] });
     const bad = await post('/api/v1/chats', { topic: 'sales', extra: true });
     expect(bad.status).toBe(400);
+    // LiveChat.setUser({ name, email, signature }): the identity travels and is accepted.
+    const identity = { name: 'Ann', email: 'ann@example.org', ts: 1_790_000_000, signature: 'c2lnbmVk' };
+    expect((await post('/api/v1/chats', { topic: 'sales', name: 'Ann', identity })).status).toBe(201);
     const ok = await post('/api/v1/chats', { topic: 'billing', name: 'Ann', email: 'ann@example.org' });
     expect(ok.status).toBe(201);
     const body = (await ok.json()) as { id: string; token: string; state: string; messages: unknown[] };

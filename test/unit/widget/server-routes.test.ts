@@ -135,17 +135,19 @@ describe('POST /api/v1/offline', () => {
     expect(notice).not.toContain('](http');
   });
 
-  it('answers 422 naming the bad fields, 404 for an unknown topic', async () => {
+  it('answers 400 naming the bad fields (the errors handler\'s one shape), 404 for an unknown topic', async () => {
     const bad = await post('/api/v1/offline', { ...good, email: 'nope', message: '   ' });
-    expect(bad.status).toBe(422);
-    const body = (await bad.json()) as { fields: string[] };
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: string; fields: string[] };
+    expect(body.error).toBe('invalid_request');
     expect(body.fields.sort()).toEqual(['email', 'message']);
     const extra = await post('/api/v1/offline', { ...good, admin: true });
-    expect(extra.status).toBe(422);
+    expect(extra.status).toBe(400);
     const unknown = await post('/api/v1/offline', { ...good, topic: 'nope' });
     expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'unknown_topic' });
     const long = await post('/api/v1/offline', { ...good, message: 'x'.repeat(4001) });
-    expect(long.status).toBe(422);
+    expect(long.status).toBe(400);
   });
 
   it('without the outbox posts at once; kept in the store when posting fails; rate-limited', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldsFrom422, serverMessage, validateFields, validateValue } from '../../../widget/src/ui/validate.js';
+import { FIELD_VALUE_MAX, NAME_MAX } from '../../../src/contract/limits.js';
+import { blamedFields, maxLengthOf, serverMessage, validateFields, validateValue } from '../../../widget/src/ui/validate.js';
 
 describe('field validation', () => {
   const fields = [
@@ -30,21 +31,22 @@ describe('field validation', () => {
     expect(validateValue('email', true, 'zoë@example.pl')).toBeNull();
   });
 
-  it('caps lengths', () => {
-    expect(validateValue('text', false, 'x'.repeat(201))).toEqual({ key: 'tooLong' });
+  it('caps lengths at the contract\'s limits (the name has its own)', () => {
+    expect(validateValue('text', false, 'x'.repeat(FIELD_VALUE_MAX + 1))).toEqual({ key: 'tooLong' });
     expect(validateValue('message', true, 'x'.repeat(4000))).toBeNull();
     expect(validateValue('message', true, 'x'.repeat(4001))).toEqual({ key: 'tooLong' });
+    expect(maxLengthOf({ name: 'name', type: 'text' })).toBe(NAME_MAX);
+    expect(validateFields([{ name: 'name', type: 'text', required: true }], { name: 'x'.repeat(NAME_MAX + 1) })).toEqual({ name: { key: 'tooLong' } });
   });
 });
 
-describe("reading the server's 422", () => {
-  it('finds field names in the shapes a server sends', () => {
-    expect(fieldsFrom422({ error: 'invalid_fields', fields: ['email'], missing: ['email'], invalid: [] })).toEqual(['email']);
-    expect(fieldsFrom422({ missing: ['name'], invalid: ['email'] }).sort()).toEqual(['email', 'name']);
-    expect(fieldsFrom422({ issues: [{ path: ['fields', 'order'], message: 'x' }] })).toEqual(['order']);
-    expect(fieldsFrom422({ fields: { 'fields.phone': 'bad' } })).toEqual(['phone']);
-    expect(fieldsFrom422('oops')).toEqual([]);
-    expect(fieldsFrom422(null)).toEqual([]);
+describe("reading the server's 400", () => {
+  it('finds the field names the error body blames', () => {
+    expect(blamedFields({ error: 'invalid_fields', message: 'Missing: email', fields: ['email'], missing: ['email'], invalid: [] })).toEqual(['email']);
+    expect(blamedFields({ error: 'invalid_request', message: 'x', fields: ['order', 'order'], issues: [{ path: 'fields.order', message: 'x' }] })).toEqual(['order']);
+    expect(blamedFields({ error: 'invalid_request', message: 'x' })).toEqual([]);
+    expect(blamedFields('oops')).toEqual([]);
+    expect(blamedFields(null)).toEqual([]);
   });
 
   it('takes the message from `message` or `error`', () => {

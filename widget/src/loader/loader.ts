@@ -176,6 +176,7 @@ function boot(script: HTMLScriptElement): void {
     open,
     close: () => close(false),
     setUser(u) {
+      // Kept as given; the UI takes from it what the server accepts (shared/user.ts).
       user = { ...user, ...u };
       void ui?.then((handle) => handle.setUser(user));
     },

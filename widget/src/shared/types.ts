@@ -1,55 +1,16 @@
-// The widget API as the widget sees it (issue 4, "The widget API"), plus the loader ↔ UI
-// handshake. Types only: both builds import them and nothing of it reaches the bundles.
+// The loader ↔ UI handshake. Wire shapes are not spelled here: they come from the contract
+// (src/contract/widget-api.ts), as types only, so nothing of it reaches the bundles.
+import type { VisitorUser } from './user.js';
 
-export type Sender = 'visitor' | 'agent' | 'bot' | 'system';
-export type ChatState = 'bot' | 'queued' | 'active' | 'closed';
-
-export interface FieldSpec {
-  name: string;
-  type: 'text' | 'email' | 'tel';
-  required: boolean;
-  /** The server may send the label already localized or as a map by language. */
-  label?: string | Record<string, string>;
-}
-
-export interface TopicInfo {
-  id: string;
-  name: string;
-  mode: string;
-  open: boolean;
-  nextOpening: string | null;
-  fields: FieldSpec[];
-}
-
-export interface WidgetConfig {
-  topics: TopicInfo[];
-  languages: string[];
-  theme?: { color?: string; title?: string } & Record<string, unknown>;
-}
-
-export interface ServerMessage {
-  seq: number;
-  from: Sender;
-  text: string;
-  at: string;
-  /** The agent's display name ("Support" or a first name), never an e-mail. */
-  name?: string | null;
-  clientId?: string | null;
-  data?: Record<string, unknown> | null;
-}
-
-export interface StartedChat {
-  id: string;
-  token: string;
-  state: ChatState;
-  messages: ServerMessage[];
-}
-
-export interface VisitorUser {
-  name?: string;
-  email?: string;
-  signature?: string;
-}
+export type {
+  ChatState,
+  ConfigResponse as WidgetConfig,
+  FieldSpec,
+  Sender,
+  TopicInfo,
+  WireMessage as ServerMessage,
+} from '../../../src/contract/widget-api.js';
+export type { VisitorUser } from './user.js';
 
 /** Options read from the script tag's data- attributes. */
 export interface EmbedOptions {

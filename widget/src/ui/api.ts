@@ -1,6 +1,25 @@
-// HTTP client for the widget API. Every URL is built from the script's own origin: the widget
-// never talks to any other host.
-import type { ServerMessage, StartedChat, WidgetConfig, ChatState } from '../shared/types.js';
+// HTTP client for the widget API: sends the requests ./requests.ts builds. Every URL is built
+// from the script's own origin: the widget never talks to any other host.
+import type {
+  CloseResponse,
+  ConfigResponse,
+  PollResponse,
+  PostedMessageResponse,
+  StartedChatResponse,
+} from '../../../src/contract/widget-api.js';
+import {
+  closeRequest,
+  configRequest,
+  eventsRequest,
+  leaveRequest,
+  offlineRequest,
+  pollRequest,
+  sendRequest,
+  startChatRequest,
+  type ApiRequest,
+  type ChatStart,
+  type OfflineForm,
+} from './requests.js';
 
 export class ApiError extends Error {
   constructor(
@@ -11,35 +30,16 @@ export class ApiError extends Error {
   }
 }
 
-export interface StartChatBody {
-  topic: string;
-  language?: string;
-  name?: string;
-  email?: string;
-  fields?: Record<string, string>;
-  page?: string;
-  signature?: string;
-}
-
-export interface OfflineBody {
-  topic: string;
-  name: string;
-  email: string;
-  message: string;
-  language?: string;
-  page?: string;
-}
-
 export interface Api {
   base: string;
-  config(lang: string): Promise<WidgetConfig>;
-  startChat(body: StartChatBody): Promise<StartedChat>;
-  send(chatId: string, token: string, text: string, clientId: string): Promise<{ seq: number }>;
-  messages(chatId: string, token: string, after: number, wait: number, signal?: AbortSignal): Promise<{ messages: ServerMessage[]; state: ChatState }>;
+  config(lang: string): Promise<ConfigResponse>;
+  startChat(start: ChatStart): Promise<StartedChatResponse>;
+  send(chatId: string, token: string, text: string, clientId: string): Promise<PostedMessageResponse>;
+  messages(chatId: string, token: string, after: number, wait: number, signal?: AbortSignal): Promise<PollResponse>;
   events(chatId: string, token: string, lastEventId: number, signal: AbortSignal): Promise<Response>;
-  close(chatId: string, token: string): Promise<void>;
+  close(chatId: string, token: string): Promise<CloseResponse>;
   leave(chatId: string, token: string): void;
-  offline(body: OfflineBody): Promise<void>;
+  offline(form: OfflineForm): Promise<void>;
 }
 
 async function parse(res: Response): Promise<unknown> {
@@ -52,67 +52,51 @@ async function parse(res: Response): Promise<unknown> {
   }
 }
 
+function init(request: ApiRequest, signal?: AbortSignal): RequestInit {
+  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+  if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (request.token) headers['Authorization'] = `Bearer ${request.token}`;
+  return {
+    method: request.method,
+    headers,
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    signal,
+    credentials: 'omit',
+    mode: 'cors',
+  };
+}
+
 export function createApi(base: string): Api {
   const url = (path: string) => new URL(path, base).href;
-  const call = async <T>(method: string, path: string, opts: { token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> => {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
-    const res = await fetch(url(path), {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-      credentials: 'omit',
-      mode: 'cors',
-    });
+  const call = async <T>(request: ApiRequest, signal?: AbortSignal): Promise<T> => {
+    const res = await fetch(url(request.path), init(request, signal));
     const body = await parse(res);
     if (!res.ok) throw new ApiError(res.status, body);
     return body as T;
   };
-  const chat = (id: string) => `/api/v1/chats/${encodeURIComponent(id)}`;
 
   return {
     base,
-    config: (lang) => call('GET', `/api/v1/config?lang=${encodeURIComponent(lang)}`),
-    startChat: (body) => call('POST', '/api/v1/chats', { body }),
-    send: (id, token, text, clientId) => call('POST', `${chat(id)}/messages`, { token, body: { text, clientId } }),
-    messages: (id, token, after, wait, signal) =>
-      call('GET', `${chat(id)}/messages?after=${after}&wait=${wait}`, { token, signal }),
-    events: (id, token, lastEventId, signal) =>
-      fetch(url(`${chat(id)}/events`), {
-        headers: {
-          Accept: 'text/event-stream',
-          Authorization: `Bearer ${token}`,
-          ...(lastEventId > 0 ? { 'Last-Event-ID': String(lastEventId) } : {}),
-        },
-        signal,
-        cache: 'no-store',
-        credentials: 'omit',
-        mode: 'cors',
-      }),
-    close: async (id, token) => {
-      await call('POST', `${chat(id)}/close`, { token, body: {} });
+    config: (lang) => call(configRequest(lang)),
+    startChat: (start) => call(startChatRequest(start)),
+    send: (id, token, text, clientId) => call(sendRequest(id, token, text, clientId)),
+    messages: (id, token, after, wait, signal) => call(pollRequest(id, token, after, wait), signal),
+    events: (id, token, lastEventId, signal) => {
+      const request = eventsRequest(id, token, lastEventId);
+      return fetch(url(request.path), { ...init(request, signal), cache: 'no-store' });
     },
+    close: (id, token) => call(closeRequest(id, token)),
     leave: (id, token) => {
-      // A beacon cannot carry headers: the token travels in the body (and keepalive fetch,
-      // which can, is the fallback where sendBeacon is missing or refuses).
-      const target = url(`${chat(id)}/leave`);
-      const payload = JSON.stringify({ token });
+      // sendBeacon survives the page going away; keepalive fetch is the fallback where it is
+      // missing or refuses.
+      const request = leaveRequest(id, token);
+      const target = url(request.path);
       const sent = typeof navigator.sendBeacon === 'function' &&
-        navigator.sendBeacon(target, new Blob([payload], { type: 'text/plain' }));
-      if (!sent) {
-        void fetch(target, {
-          method: 'POST',
-          keepalive: true,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          body: payload,
-          credentials: 'omit',
-        }).catch(() => undefined);
-      }
+        navigator.sendBeacon(target, new Blob([request.beacon], { type: 'text/plain' }));
+      if (!sent) void fetch(target, { ...init(request), keepalive: true }).catch(() => undefined);
     },
-    offline: async (body) => {
-      await call('POST', '/api/v1/offline', { body });
+    offline: async (form) => {
+      await call(offlineRequest(form));
     },
   };
 }

@@ -1,27 +1,37 @@
 // Pre-chat and offline form validation. Returns message keys (and the field) so the view can
-// show them in the visitor's language; the server validates again and its 422 is shown too.
+// show them in the visitor's language; the server validates again and its 400 is shown too.
+// The limits are the contract's: the widget stops where the server would refuse.
+import type { ErrorBody } from '../../../src/contract/widget-api.js';
+import { EMAIL_MAX, FIELD_VALUE_MAX, MESSAGE_MAX, NAME_MAX, TEL_MAX } from '../../../src/contract/limits.js';
 import type { FieldSpec } from '../shared/types.js';
 
 export type FieldError = { key: 'required' | 'email' | 'tel' | 'tooLong' };
+export type FieldType = FieldSpec['type'] | 'message';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 const TEL = /^\+?[0-9][0-9 ()./-]{4,22}$/;
 
-export const MAX_LENGTH: Record<FieldSpec['type'] | 'message', number> = {
-  text: 200,
-  email: 254,
-  tel: 30,
-  message: 4000,
+export const MAX_LENGTH: Record<FieldType, number> = {
+  text: FIELD_VALUE_MAX,
+  email: EMAIL_MAX,
+  tel: TEL_MAX,
+  message: MESSAGE_MAX,
 };
 
+/** The longest value a form field takes: the visitor's name has its own limit. */
+export function maxLengthOf(field: { name: string; type: FieldType }): number {
+  return field.name === 'name' ? NAME_MAX : MAX_LENGTH[field.type];
+}
+
 export function validateValue(
-  type: FieldSpec['type'] | 'message',
+  type: FieldType,
   required: boolean,
   raw: string,
+  max = MAX_LENGTH[type],
 ): FieldError | null {
   const value = raw.trim();
   if (!value) return required ? { key: 'required' } : null;
-  if (value.length > MAX_LENGTH[type]) return { key: 'tooLong' };
+  if (value.length > max) return { key: 'tooLong' };
   if (type === 'email' && !EMAIL.test(value)) return { key: 'email' };
   if (type === 'tel' && !TEL.test(value)) return { key: 'tel' };
   return null;
@@ -33,45 +43,17 @@ export function validateFields(
 ): Record<string, FieldError> {
   const errors: Record<string, FieldError> = {};
   for (const f of fields) {
-    const e = validateValue(f.type, f.required, values[f.name] ?? '');
+    const e = validateValue(f.type, f.required, values[f.name] ?? '', maxLengthOf(f));
     if (e) errors[f.name] = e;
   }
   return errors;
 }
 
-/**
- * The field names a 422 body blames. Accepts the shapes a zod-backed server plausibly sends:
- * `{ fields: ['email'] }`, `{ fields: { email: '…' } }`, `{ missing: [...] }`,
- * `{ issues: [{ path: ['email'] }] }` (also under `details`).
- */
-export function fieldsFrom422(body: unknown): string[] {
-  const out = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
-    for (const key of ['fields', 'missing', 'missingFields', 'invalid']) {
-      const f = o[key];
-      if (Array.isArray(f)) f.forEach((x) => typeof x === 'string' && out.add(lastSegment(x)));
-      else if (f && typeof f === 'object') Object.keys(f).forEach((k) => out.add(lastSegment(k)));
-    }
-    for (const key of ['issues', 'details', 'errors']) {
-      const list = o[key];
-      if (Array.isArray(list)) {
-        for (const issue of list) {
-          const path = (issue as { path?: unknown })?.path;
-          if (Array.isArray(path) && path.length) out.add(String(path[path.length - 1]));
-          else if (typeof issue === 'string') out.add(lastSegment(issue));
-        }
-      } else if (list && typeof list === 'object') visit(list);
-    }
-  };
-  visit(body);
-  return [...out];
-}
-
-function lastSegment(path: string): string {
-  const parts = path.split('.');
-  return parts[parts.length - 1] ?? path;
+/** The form fields a 400 answer blames (the contract's ErrorBody `fields`), by their own name. */
+export function blamedFields(body: unknown): string[] {
+  const fields = (body as Partial<ErrorBody> | null)?.fields;
+  if (!Array.isArray(fields)) return [];
+  return [...new Set(fields.filter((f): f is string => typeof f === 'string'))];
 }
 
 export function serverMessage(body: unknown): string | null {
