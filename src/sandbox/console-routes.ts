@@ -1,21 +1,12 @@
 // The agent console: its page and files, and the browser libraries it renders with (marked,
 // the Adaptive Cards renderer), served from node_modules. Those packages are only located on
 // request, never imported by the server.
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { fromRoot } from '../paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-
-/** The console's files live next to this module in src; a compiled copy falls back to src. */
-function consoleDir(): string {
-  const beside = join(here, 'console');
-  if (existsSync(join(beside, 'index.html'))) return beside;
-  return join(here, '..', '..', '..', 'src', 'sandbox', 'console');
-}
 
 const VENDOR: Record<string, { file: () => string; type: string }> = {
   'marked.js': {
@@ -40,7 +31,8 @@ const CONSOLE_CSP = [
 
 /** Mounts `/` (the page), `/console/*` (its files) and `/vendor/:name` on the sandbox's router. */
 export function mountConsole(router: express.Router): void {
-  const dir = consoleDir();
+  // Plain files, not compiled: a build serves them from the project's src folder too.
+  const dir = fromRoot('src', 'sandbox', 'console');
   router.get('/', (req, res) => {
     // Relative asset URLs need the trailing slash.
     if (!req.originalUrl.split('?')[0]!.endsWith('/')) {
