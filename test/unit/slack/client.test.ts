@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SlackApiError, SlackClient, statusForCode } from '../../../src/adapters/channel/slack/client.js';
-import { isPermanentFailure } from '../../../src/services/outbox.js';
+import { SlackApiError, SlackClient, retryableFailure } from '../../../src/adapters/channel/slack/client.js';
+import { ChannelError } from '../../../src/ports.js';
 
 type Reply = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -76,7 +76,7 @@ describe('SlackClient', () => {
     replies = [json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '600' })];
     const error = await client([]).call('auth.test').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlackApiError);
-    expect(error).toMatchObject({ code: 'ratelimited', status: 429, retryAfterMs: 600_000 });
+    expect(error).toMatchObject({ code: 'ratelimited', httpStatus: 429, retryable: true, retryAfterMs: 600_000 });
   });
 
   it('backs off on 5xx and on Slack’s try-again codes, then gives up typed', async () => {
@@ -86,29 +86,32 @@ describe('SlackClient', () => {
     expect(sleeps).toHaveLength(2);
     replies = Array.from({ length: 4 }, () => (_req: IncomingMessage, _b: string, res: ServerResponse) => res.writeHead(502).end('<html>bad gateway</html>'));
     const error = await client([]).call('users.info').catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'SlackApiError', code: 'http_502', status: 502 });
+    expect(error).toMatchObject({ name: 'SlackApiError', code: 'http_502', httpStatus: 502, retryable: true });
   });
 
   it('does not retry Slack’s own refusals', async () => {
     replies = [json(200, { ok: false, error: 'missing_scope', needed: 'groups:write' })];
     const error = (await client([]).call('conversations.create').catch((e: unknown) => e)) as SlackApiError;
     expect(error.code).toBe('missing_scope');
-    // Slack answers refusals with HTTP 200; the error carries the status they amount to.
-    expect(error).toMatchObject({ httpStatus: 200, status: 403 });
+    // Slack answers refusals with HTTP 200; the error says they are permanent.
+    expect(error).toMatchObject({ httpStatus: 200, retryable: false });
     expect(error.message).toContain('groups:write');
     expect(seen).toHaveLength(1);
   });
 
-  it('maps Slack’s codes to the statuses the outbox understands', () => {
-    expect(statusForCode('users_not_found', 200)).toBe(404);
-    expect(statusForCode('channel_not_found', 200)).toBe(404);
-    expect(statusForCode('already_in_channel', 200)).toBe(409);
-    expect(statusForCode('invalid_auth', 200)).toBe(401);
-    expect(statusForCode('invalid_blocks', 200)).toBe(400);
-    expect(statusForCode('whatever', 502)).toBe(502);
-    expect(isPermanentFailure(new SlackApiError('conversations.invite', 'users_not_found', 200))).toBe(true);
-    expect(isPermanentFailure(new SlackApiError('chat.postMessage', 'ratelimited', 429))).toBe(false);
-    expect(isPermanentFailure(new SlackApiError('chat.postMessage', 'network_error', 0))).toBe(false);
+  it('tells retryable failures from permanent ones, as ChannelErrors', () => {
+    expect(retryableFailure('users_not_found', 200)).toBe(false);
+    expect(retryableFailure('channel_not_found', 200)).toBe(false);
+    expect(retryableFailure('invalid_blocks', 200)).toBe(false);
+    expect(retryableFailure('already_in_channel', 200)).toBe(true);
+    expect(retryableFailure('invalid_auth', 200)).toBe(true);
+    expect(retryableFailure('whatever', 502)).toBe(true);
+    expect(retryableFailure('whatever', 404)).toBe(false);
+    const refused = new SlackApiError('conversations.invite', 'users_not_found', 200);
+    expect(refused).toBeInstanceOf(ChannelError);
+    expect(refused.retryable).toBe(false);
+    expect(new SlackApiError('chat.postMessage', 'ratelimited', 429).retryable).toBe(true);
+    expect(new SlackApiError('chat.postMessage', 'network_error', 0).retryable).toBe(true);
   });
 
   it('retries a timeout, then fails with code timeout', async () => {
@@ -116,7 +119,7 @@ describe('SlackClient', () => {
     replies = [hang, hang];
     const sleeps: number[] = [];
     const error = await client(sleeps, { timeoutMs: 100, maxRetries: 1 }).call('auth.test').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'timeout', status: 0 });
+    expect(error).toMatchObject({ code: 'timeout', httpStatus: 0, retryable: true });
     expect(sleeps).toHaveLength(1);
   });
 

@@ -7,9 +7,10 @@ import {
   mrkdwnToPlain,
   stripUserMention,
 } from '../../../src/adapters/channel/slack/mrkdwn.js';
-import { channelName, parseMessageId } from '../../../src/adapters/channel/slack/channel.js';
+import { channelName, parseMessageId } from '../../../src/adapters/channel/slack/ids.js';
 import { signSlackBody, verifySlackSignature } from '../../../src/adapters/channel/slack/signature.js';
-import { escapeMarkdown, visitorMessageMarkdown } from '../../../src/domain/escape.js';
+import { renderMessage } from '../../../src/adapters/channel/slack/render.js';
+import { plain } from '../../../src/domain/rich-text.js';
 import { renderMrkdwn } from '../../../src/sandbox/slack/render.js';
 
 describe('escapeSlack', () => {
@@ -21,7 +22,7 @@ describe('escapeSlack', () => {
   });
 });
 
-describe('markdownToMrkdwn', () => {
+describe('a visitor’s message in mrkdwn', () => {
   it.each([
     '<!channel> *hi* <http://evil|x>',
     '<!here> <@U0123ABC> <!subteam^S1|@team> & &amp; &lt;b&gt;',
@@ -29,20 +30,22 @@ describe('markdownToMrkdwn', () => {
     '[click](https://evil.example) **bold** www.evil.example',
     '# heading\n1. list\n> quote',
   ])('a visitor’s text %j shows as typed: no mention, link or formatting', (typed) => {
-    const shown = renderMrkdwn(markdownToMrkdwn(visitorMessageMarkdown('Jan', typed)));
+    const shown = renderMrkdwn(renderMessage({ speaker: { kind: 'visitor', name: 'Jan', verified: false }, text: plain(typed) }));
     expect(shown.shown).toBe(`Jan: ${typed}`);
     expect(shown.mentions).toEqual([]);
     expect(shown.links).toEqual([]);
     expect(shown.bold).toEqual(['Jan:']);
     expect(shown.quotes).toEqual([]);
   });
+});
 
+describe('markdownToMrkdwn (card text)', () => {
   it('keeps the product’s own bold and links', () => {
     expect(markdownToMrkdwn('**Alice** claimed [the chat](https://x.example/c/1)')).toBe('*Alice* claimed <https://x.example/c/1|the chat>');
     expect(markdownToMrkdwn('a < b && c > d')).toBe('a &lt; b &amp;&amp; c &gt; d');
     expect(renderMrkdwn(markdownToMrkdwn('> quoted by the bot')).quotes).toEqual(['quoted by the bot']);
     // Already escaped entities are not escaped twice.
-    expect(markdownToMrkdwn(escapeMarkdown('1 < 2 & 3'))).toBe('1 &lt; 2 &amp; 3');
+    expect(markdownToMrkdwn('1 &lt; 2 &amp; 3')).toBe('1 &lt; 2 &amp; 3');
   });
 });
 

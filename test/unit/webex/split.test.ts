@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../../src/adapters/channel/webex/escape.js';
-import { WEBEX_MAX_MESSAGE_BYTES, splitMessage, utf8Length } from '../../../src/adapters/channel/webex/split.js';
+import { splitMessage, utf8Length } from '../../../src/adapters/channel/shared/split.js';
+import { WEBEX_MAX_MESSAGE_BYTES, webexParts } from '../../../src/adapters/channel/webex/render.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -12,15 +13,15 @@ describe('utf8Length', () => {
 
 describe('splitMessage', () => {
   it('keeps short text whole, and gives nothing for empty text', () => {
-    expect(splitMessage('hello')).toEqual(['hello']);
-    expect(splitMessage('')).toEqual([]);
-    expect(splitMessage('x'.repeat(WEBEX_MAX_MESSAGE_BYTES))).toHaveLength(1);
-    expect(splitMessage('x'.repeat(WEBEX_MAX_MESSAGE_BYTES + 1))).toHaveLength(2);
+    expect(webexParts('hello')).toEqual(['hello']);
+    expect(webexParts('')).toEqual([]);
+    expect(webexParts('x'.repeat(WEBEX_MAX_MESSAGE_BYTES))).toHaveLength(1);
+    expect(webexParts('x'.repeat(WEBEX_MAX_MESSAGE_BYTES + 1))).toHaveLength(2);
   });
 
   it('measures bytes, not characters: 7439 bytes of Polish letters is fewer characters', () => {
     const text = 'ż'.repeat(4000); // 8000 bytes
-    const parts = splitMessage(text);
+    const parts = webexParts(text);
     expect(parts).toHaveLength(2);
     for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(WEBEX_MAX_MESSAGE_BYTES);
     expect(parts.join('')).toBe(text);
@@ -91,7 +92,7 @@ describe('splitMessage', () => {
   it('splits a long real-looking text into parts that all fit and keep every word', () => {
     const words = Array.from({ length: 5000 }, (_, i) => `słowo${i}`);
     const text = words.join(' ');
-    const parts = splitMessage(text);
+    const parts = webexParts(text);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(bytes(p)).toBeLessThanOrEqual(WEBEX_MAX_MESSAGE_BYTES);
     expect(parts.join(' ')).toBe(text);

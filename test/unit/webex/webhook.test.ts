@@ -1,5 +1,5 @@
-// handleWebhook's edges against a small fake Webex (framework off): bad bodies, other events,
-// durable dedupe, failing handlers and fetches, and idempotent webhook registration.
+// handleWebhook's edges against a small fake Webex: bad bodies, other events, durable dedupe,
+// failing handlers and fetches, and idempotent webhook registration by our own client.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
@@ -81,7 +81,6 @@ beforeEach(async () => {
     relay: { token: 'relay' },
     webhookUrl: 'http://127.0.0.1:1/webhooks/webex',
     webhookSecret: SECRET,
-    framework: false,
     logger: pino({ level: 'debug' }, stream),
     policy: { maxRetries: 0 },
   });
@@ -123,7 +122,6 @@ describe('handleWebhook', () => {
       relay: { token: 'relay' },
       webhookUrl: 'http://127.0.0.1:1/webhooks/webex',
       webhookSecret: SECRET,
-      framework: false,
       logger: pino({ level: 'silent' }),
       dedupe: async (key) => {
         keys.push(key);
@@ -214,5 +212,29 @@ describe('start', () => {
     await channel.stop();
     await channel.start(handlers);
     expect(webhooks).toHaveLength(4);
+  });
+
+  it("removes a hook of another name pointing at our URL (the framework's firehose of earlier versions)", async () => {
+    webhooks.push({ id: 'FIREHOSE', owner: 'BOT', name: 'framework', resource: 'all', event: 'all', targetUrl: 'http://127.0.0.1:1/webhooks/webex' });
+    await channel.start(handlers);
+    expect(webhooks.some((w) => w.id === 'FIREHOSE')).toBe(false);
+  });
+
+  it('removes its own hooks on stop when told to (a single instance), leaving the others', async () => {
+    await channel.stop();
+    webhooks.push({ id: 'OTHER', owner: 'BOT', name: 'someone else', resource: 'rooms', event: 'all', targetUrl: 'http://else/' });
+    channel = createWebexChannel({
+      apiBase: `${server.url}/v1`,
+      botToken: 'bot',
+      relay: { token: 'relay' },
+      webhookUrl: 'http://127.0.0.1:1/webhooks/webex',
+      webhookSecret: SECRET,
+      keepWebhooksOnStop: false,
+      logger: pino({ level: 'silent' }),
+    });
+    await channel.start(handlers);
+    expect(webhooks).toHaveLength(4);
+    await channel.stop();
+    expect(webhooks.map((w) => w.id)).toEqual(['OTHER']);
   });
 });

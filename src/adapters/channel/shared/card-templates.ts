@@ -1,7 +1,8 @@
-// The Adaptive Card templates in `cards/` (schema 1.3), expanded with adaptivecards-templating for
-// one messenger. Values come from the services as plain text; what a card displays is made inert
-// for the messenger's markup (a visitor named `[x](http://evil)` must not become a link), while
-// what a card submits (input values, choice values, action data, ids) stays exactly as given.
+// The Adaptive Card templates in `cards/` (schema 1.3), expanded with adaptivecards-templating.
+// Values come from the services as plain text; what a card displays is made inert for the cards'
+// markdown (a visitor named `[x](http://evil)` must not become a link, in Webex or once Slack's
+// adapter has turned the card into blocks), while what a card submits (input values, choice
+// values, action data, ids) stays exactly as given.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,13 +23,23 @@ export const DEFAULT_CARDS_DIR = fileURLToPath(new URL('../../../../cards', impo
 /** Keys whose text a card shows; every other string (ids, values, data, URLs) is kept exact. */
 const DISPLAYED = new Set(['text', 'title', 'label', 'placeholder', 'fallbackText', 'altText']);
 
-type Inert = (text: string) => string;
+/**
+ * Text a card shows, made inert without changing what it shows: TextBlocks render a markdown
+ * subset, so link and emphasis syntax and mentions are broken with zero-width spaces (a card
+ * shows no backslash escapes).
+ */
+export function inertCardText(text: string): string {
+  return text
+    .replace(/\]\s*\(/g, ']\u200b(')
+    .replace(/([*_~`])/g, '$1\u200b')
+    .replace(/<@/g, '<\u200b@');
+}
 
-function inertData(value: Json, inert: Inert): Json {
-  if (typeof value === 'string') return inert(value);
-  if (Array.isArray(value)) return value.map((item) => inertData(item, inert));
+function inertData(value: Json): Json {
+  if (typeof value === 'string') return inertCardText(value);
+  if (Array.isArray(value)) return value.map(inertData);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inertData(item, inert)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inertData(item)]));
   }
   return value;
 }
@@ -61,17 +72,13 @@ function merge(exact: unknown, shown: unknown, isShown: boolean, keys: Set<strin
 export class CardTemplates {
   private readonly templates = new Map<string, CardTemplate>();
 
-  constructor(
-    /** Makes text inert for the messenger's markup without changing what it shows. */
-    private readonly inert: Inert,
-    private readonly dir: string = DEFAULT_CARDS_DIR,
-  ) {}
+  constructor(private readonly dir: string = DEFAULT_CARDS_DIR) {}
 
   /** The template expanded with `data`: displayed values inert, submitted values exact. */
   expand(name: CardName, data: Record<string, Json>): Json {
     const template = this.template(name);
     const exact = template.expand({ $root: data });
-    const shown = template.expand({ $root: inertData(data, this.inert) });
+    const shown = template.expand({ $root: inertData(data) });
     return merge(exact, shown, false, DISPLAYED) as Json;
   }
 

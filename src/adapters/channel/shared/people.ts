@@ -18,9 +18,12 @@ export class PeopleCache {
     return person;
   }
 
-  remember(person: Person): void {
+  /** Remembers the person, also under `lookedUpBy` (the address a lookup by e-mail asked for). */
+  remember(person: Person, lookedUpBy?: string): void {
     this.byId.set(person.id, person);
-    if (person.email) this.idByEmail.set(person.email.toLowerCase(), person.id);
+    for (const email of [person.email, lookedUpBy]) {
+      if (email) this.idByEmail.set(email.toLowerCase(), person.id);
+    }
   }
 
   /** The id of the person with this e-mail, when looked up lately. */

@@ -1,8 +1,6 @@
-// Splitting long messages for Webex, whose limit is 7439 bytes of UTF-8 per message.
+// Splitting long messages at a messenger's size limit (bytes of UTF-8 per message).
 // Cuts prefer a paragraph break, then a line break, then a space; a hard cut never splits a
 // character (grapheme), a backslash escape (`\*`) or an entity (`&amp;`).
-
-export const WEBEX_MAX_MESSAGE_BYTES = 7439;
 
 /** UTF-8 length of a string. */
 export function utf8Length(text: string): number {
@@ -74,7 +72,7 @@ function safeHardCut(text: string, cut: number): number {
  * Parts of `text`, each at most `maxBytes` of UTF-8, in order. Whitespace at a cut is dropped;
  * nothing else is lost. Empty text gives no parts.
  */
-export function splitMessage(text: string, maxBytes: number = WEBEX_MAX_MESSAGE_BYTES): string[] {
+export function splitMessage(text: string, maxBytes: number): string[] {
   if (maxBytes < 16) throw new RangeError('maxBytes must be at least 16');
   const parts: string[] = [];
   let rest = text;

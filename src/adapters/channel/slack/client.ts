@@ -1,34 +1,42 @@
 // The one way this product talks to the Slack Web API: every call goes through
-// `SlackClient.call`, which owns the policy (timeout, retries on 429 honouring Retry-After and
-// on 5xx/network errors with backoff, typed errors carrying Slack's error code).
+// `SlackClient.call`, with the shared retry policy (timeout, retries on 429 honouring
+// Retry-After and on 5xx, network errors and Slack's "try again" codes with backoff) and typed
+// errors carrying Slack's error code.
 // Arguments are sent form-encoded (every Web API method accepts that; objects such as `blocks`
 // go as JSON strings), the bot token in the Authorization header.
 import type { Logger } from 'pino';
-import { KeyedQueue } from '../webex/keyed-queue.js';
+import { ChannelError } from '../../../ports.js';
+import { KeyedQueue } from '../shared/keyed-queue.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  defaultSleep,
+  parseRetryAfter,
+  retryableStatus,
+  retryNowStatus,
+  withRetries,
+  type Attempt,
+  type RetryPolicy,
+  type Sleep,
+} from '../shared/retry.js';
 
 export const SLACK_API_BASE = 'https://slack.com/api';
 
-/** Slack answers most refusals with HTTP 200 and a code: the HTTP status each code means, so
- *  the product's policies (the outbox gives up on 4xx except 401/408/409/423/429) apply. */
-const CODE_STATUS: [RegExp, number][] = [
-  [/^ratelimited$/, 429],
-  [/^(not_authed|invalid_auth|token_revoked|token_expired|account_inactive)$/, 401],
-  [/^(missing_scope|not_allowed_token_type|restricted_action|access_denied|team_access_not_granted|ekm_access_denied)$/, 403],
-  [/_not_found$|^not_in_channel$/, 404],
-  [/^(already_in_channel|name_taken)$/, 409],
-  [/^(internal_error|fatal_error|service_unavailable|request_timeout)$/, 503],
-];
+/** Slack's own "try again" codes, answered with HTTP 200 or 5xx. */
+const TRY_AGAIN = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-export function statusForCode(code: string, httpStatus: number): number {
-  if (httpStatus !== 200) return httpStatus;
-  return CODE_STATUS.find(([pattern]) => pattern.test(code))?.[1] ?? 400;
+/** Refusals worth trying again later, as the outbox always did: a token being renewed, and
+ *  conflicts that clear (a name taken, a member already there). */
+const LATER = /^(not_authed|invalid_auth|token_revoked|token_expired|account_inactive|already_in_channel|name_taken)$/;
+
+/** Whether a failed call is worth trying again (a ChannelError's `retryable`). */
+export function retryableFailure(code: string, httpStatus: number): boolean {
+  if (httpStatus !== 200 && httpStatus !== 0) return retryableStatus(httpStatus);
+  return httpStatus === 0 || TRY_AGAIN.has(code) || LATER.test(code);
 }
 
-/** A failed call: Slack's `{ ok: false, error }`, an HTTP error, or no answer (status 0). */
-export class SlackApiError extends Error {
+/** A failed call: Slack's `{ ok: false, error }`, an HTTP error, or no answer (httpStatus 0). */
+export class SlackApiError extends ChannelError {
   override readonly name = 'SlackApiError';
-  /** The HTTP status the failure amounts to (see CODE_STATUS); 0 without an answer. */
-  readonly status: number;
   constructor(
     readonly method: string,
     /** Slack's error code (`channel_not_found`, `users_not_found`…), `http_<status>`, `timeout`. */
@@ -37,46 +45,29 @@ export class SlackApiError extends Error {
     readonly httpStatus: number,
     readonly needed?: string,
     /** For a 429 whose Retry-After was too long to wait here: when to try again. */
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
   ) {
     super(
       `Slack ${method} failed: ${code}` +
         (httpStatus && httpStatus !== 200 ? ` (HTTP ${httpStatus})` : '') +
         (needed ? ` (needs scope ${needed})` : ''),
+      retryableFailure(code, httpStatus),
+      retryAfterMs,
     );
-    this.status = httpStatus === 0 ? 0 : statusForCode(code, httpStatus);
   }
 }
 
-export interface SlackRetryPolicy {
-  timeoutMs: number;
-  maxRetries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer Retry-After fails the call at once (the outbox retries later). */
-  maxRetryAfterMs: number;
+export function isSlackCode(error: unknown, ...codes: string[]): boolean {
+  return error instanceof SlackApiError && codes.includes(error.code);
 }
-
-export const DEFAULT_SLACK_POLICY: SlackRetryPolicy = {
-  timeoutMs: 15_000,
-  maxRetries: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 30_000,
-  maxRetryAfterMs: 120_000,
-};
 
 export interface SlackClientOptions {
   baseUrl?: string;
   token: string;
-  policy?: Partial<SlackRetryPolicy>;
+  policy?: Partial<RetryPolicy>;
   logger?: Logger;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: Sleep;
 }
-
-/** Slack's own "try again" codes, answered with HTTP 200 or 5xx. */
-const RETRYABLE_CODES = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type SlackArgs = Record<string, unknown>;
 
@@ -103,70 +94,58 @@ function encode(args: SlackArgs): URLSearchParams {
   return form;
 }
 
-function retryAfterMs(header: string | null): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null;
-}
-
 export class SlackClient {
   readonly baseUrl: string;
-  private readonly policy: SlackRetryPolicy;
+  private readonly policy: RetryPolicy;
   /** Posts to one channel go out one after another, in the order they were asked for. */
   private readonly channelQueue = new KeyedQueue();
 
   constructor(private readonly options: SlackClientOptions) {
     this.baseUrl = (options.baseUrl ?? SLACK_API_BASE).replace(/\/+$/, '');
-    this.policy = { ...DEFAULT_SLACK_POLICY, ...options.policy };
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   }
 
-  async call<T extends object>(method: string, args: SlackArgs = {}): Promise<T & { ok: true }> {
-    const sleep = this.options.sleep ?? defaultSleep;
-    for (let attempt = 0; ; attempt++) {
-      let response: Response;
-      try {
-        response = await fetch(`${this.baseUrl}/${method}`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${this.options.token}`,
-            'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-            accept: 'application/json',
-          },
-          body: encode(args),
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
-        });
-      } catch (error) {
-        if (attempt < this.policy.maxRetries) {
-          const delay = this.backoff(attempt);
-          this.options.logger?.warn({ method, attempt, delay, err: (error as Error).message }, 'slack call failed, retrying');
-          await sleep(delay);
-          continue;
-        }
-        const failure = new SlackApiError(method, (error as Error).name === 'TimeoutError' ? 'timeout' : 'network_error', 0);
-        failure.cause = error;
-        throw failure;
-      }
+  call<T extends object>(method: string, args: SlackArgs = {}): Promise<T & { ok: true }> {
+    const context = {
+      policy: this.policy,
+      sleep: this.options.sleep ?? defaultSleep,
+      logger: this.options.logger,
+      label: `slack ${method}`,
+    };
+    return withRetries(context, () => this.attempt<T>(method, args));
+  }
 
-      type Answer = { ok?: boolean; error?: string; needed?: string };
-      let body: Answer | null = null;
-      try {
-        body = (await response.json()) as Answer;
-      } catch {
-        body = null; // a proxy's error page
-      }
-      if (response.ok && body?.ok === true) return body as T & { ok: true };
-
-      const code = body?.error ?? `http_${response.status}`;
-      const retryable = response.status === 429 || response.status >= 500 || RETRYABLE_CODES.has(code);
-      const wait = retryAfterMs(response.headers.get('retry-after'));
-      if (retryable && attempt < this.policy.maxRetries && (wait === null || wait <= this.policy.maxRetryAfterMs)) {
-        const delay = wait ?? this.backoff(attempt);
-        this.options.logger?.warn({ method, status: response.status, code, attempt, delay }, 'slack call refused, retrying');
-        await sleep(delay);
-        continue;
-      }
-      throw new SlackApiError(method, code, response.status, body?.needed, wait ?? undefined);
+  private async attempt<T extends object>(method: string, args: SlackArgs): Promise<Attempt<T & { ok: true }>> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}/${method}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          accept: 'application/json',
+        },
+        body: encode(args),
+        signal: AbortSignal.timeout(this.policy.timeoutMs),
+      });
+    } catch (error) {
+      const code = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network_error';
+      const failure = new SlackApiError(method, code, 0);
+      failure.cause = error;
+      return { ok: false, error: failure, retryNow: true, retryAfterMs: null, details: { code } };
     }
+    type Answer = { ok?: boolean; error?: string; needed?: string };
+    const body = (await response.json().catch(() => null)) as Answer | null; // null: a proxy's error page
+    if (response.ok && body?.ok === true) return { ok: true, value: body as T & { ok: true } };
+    const code = body?.error ?? `http_${response.status}`;
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return {
+      ok: false,
+      error: new SlackApiError(method, code, response.status, body?.needed, retryAfterMs ?? undefined),
+      retryNow: retryNowStatus(response.status) || TRY_AGAIN.has(code),
+      retryAfterMs,
+      details: { status: response.status, code },
+    };
   }
 
   /** Follows `response_metadata.next_cursor` and concatenates `key` of every page. */
@@ -204,10 +183,5 @@ export class SlackClient {
       }
       return posted;
     });
-  }
-
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
 }

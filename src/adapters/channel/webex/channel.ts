@@ -23,12 +23,10 @@ import { KeyedQueue } from '../shared/keyed-queue.js';
 import { PeopleCache } from '../shared/people.js';
 import type { RetryPolicy } from '../shared/retry.js';
 import { WEBEX_API_BASE, WebexApiError, WebexClient, isWebexStatus, type WebexPerson } from './client.js';
-import { inertCardText } from './escape.js';
 import { spaceLinkOf } from './ids.js';
 import { WebexInbound, toPerson } from './inbound.js';
-import { renderMarkdown, renderMessage } from './render.js';
+import { renderMarkdown, renderMessage, webexParts } from './render.js';
 import { verifyWebhookSignature } from './signature.js';
-import { splitMessage } from './split.js';
 import { RefreshingToken, type RelayTokens } from './tokens.js';
 import { registerWebhooks, removeWebhooks, type WebhookTarget } from './webhooks.js';
 
@@ -116,7 +114,7 @@ class WebexAgentChannel implements WebexChannel {
   private readonly target: WebhookTarget;
   private readonly pipeline: InboundPipeline;
   private readonly inbound: WebexInbound;
-  private readonly cards = new CardTemplates(inertCardText);
+  private readonly cards = new CardTemplates();
   private running: Running | null = null;
 
   constructor(private readonly options: WebexChannelOptions) {
@@ -247,7 +245,7 @@ class WebexAgentChannel implements WebexChannel {
 
   /** A visitor's words are posted by the relay (the bot when degraded); the rest by the bot. */
   async post(spaceId: string, message: OutgoingMessage): Promise<string[]> {
-    const parts = splitMessage(renderMessage(message));
+    const parts = webexParts(renderMessage(message));
     if (parts.length === 0) throw new ChannelError('refusing to post an empty message', false);
     const client = message.speaker.kind === 'visitor' ? this.manager : this.bot;
     const parentId = message.parentId;
@@ -262,7 +260,7 @@ class WebexAgentChannel implements WebexChannel {
     const message = await this.bot.createMessage({
       roomId: spaceId,
       // The fallback is what clients without cards show; it must fit one message.
-      markdown: splitMessage(renderMarkdown(card.fallback))[0] ?? 'Card',
+      markdown: webexParts(renderMarkdown(card.fallback))[0] ?? 'Card',
       attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: this.cards.expand(card.template, card.data) }],
       ...(options?.parentId ? { parentId: options.parentId } : {}),
     });

@@ -29,18 +29,6 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\r\n?/g, '\n').split('\n').map(escapeLine).join('\n');
 }
 
-/**
- * Text shown on a card made inert without changing what it shows: card TextBlocks render a
- * markdown subset, so link and emphasis syntax and mentions are broken with zero-width spaces
- * (a card shows no backslash escapes).
- */
-export function inertCardText(text: string): string {
-  return text
-    .replace(/\]\s*\(/g, ']\u200b(')
-    .replace(/([*_~`])/g, '$1\u200b')
-    .replace(/<@/g, '<\u200b@');
-}
-
 export interface BotIdentity {
   /** Names a mention of the bot may show as: display name, nickname, first name. */
   names: string[];
