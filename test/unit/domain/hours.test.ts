@@ -30,6 +30,7 @@ import {
   ruleFor,
   scheduleFor,
   validateHours,
+  validateHoursSettings,
   validateTopicHours,
 } from '../../../src/domain/hours.js';
 
@@ -559,5 +560,24 @@ describe('formatting for cards', () => {
     expect(formatHoliday({ kind: 'country', country: 'de', region: 'by' })).toBe('public holidays: DE-BY');
     expect(formatSpecialDay({ date: '2026-12-31', ranges: [{ start: '09:00', end: '13:00' }], name: 'New Year' })).toBe('2026-12-31 09:00-13:00 (New Year)');
     expect(formatSpecialDay({ date: '2026-12-24', ranges: [] })).toBe('2026-12-24 closed');
+  });
+});
+
+describe('validateHoursSettings (the one schema, for the config file and the stored setting)', () => {
+  it('names each problem by its schedule and place', () => {
+    const good = { default: alwaysOpen(), topics: { night: { timeZone: 'Europe/Warsaw', inheritHolidays: false } } };
+    expect(validateHoursSettings(good)).toEqual({ ok: true, value: good });
+    const bad = validateHoursSettings({
+      default: { ...alwaysOpen(), holidays: [{ kind: 'yearly', date: '2-30' }] },
+      topics: { night: { weekly: [{ day: 'mon', start: '22:00', end: '22:00' }] } },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      errors: [
+        'default: holidays[0].date: "2-30" is not a yearly date: use MM-DD, e.g. 12-24',
+        expect.stringMatching(/^topics\.night: weekly\[0\]: "22:00-22:00" starts and ends at the same time/),
+      ],
+    });
+    expect(validateHoursSettings(null)).toEqual({ ok: false, errors: ['hours: expected an object'] });
   });
 });
