@@ -1,24 +1,32 @@
-// Assembles the chat services over the ports; the composition root calls this once.
-// Order at start-up: createChatModule (defines the jobs) → scheduler.start() → channel.start
-// (module.handlers) → module.start(). At shutdown: module.stop() before the scheduler and pool.
+// Assembles the chat services over the ports; the composition root calls this once. Each
+// service gets only the ports it uses. What speaks to the agent channel (the desk, the
+// deliverer, supervision) is built by `start(channel)`, once the channel exists.
+// Order at start-up: createChatModule (defines the jobs) → scheduler.start() → the channel,
+// started with `module.handlers` → module.start(channel). At shutdown: module.stop() before
+// the scheduler and pool.
+import type { AgentChannel, ChannelHandlers, Clock, EventBus, GeoLocator, Scheduler, Store } from '../ports.js';
 import type { ServerI18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
-import type { AgentChannel, ChannelHandlers, Clock, EventBus, GeoLocator, Scheduler, Store } from '../ports.js';
-import { CardBuilder } from './cards.js';
-import { ChatService, type ChatHooks } from './chats.js';
-import { ChatCore, type ChatSettings, type TopicHours } from './context.js';
+import { ChatAnnouncer } from './announcer.js';
+import type { AssistantService } from './assistant.js';
+import { BotPhase } from './bot-phase.js';
+import { ChatService } from './chats.js';
+import { ChatCloser } from './closing.js';
+import type { ChatSettings, HoursLookup } from './context.js';
 import { Deliverer } from './deliveries.js';
-import { Desk, type DeskHooks } from './desk.js';
+import { Desk } from './desk.js';
+import type { HoursService } from './hours-service.js';
 import { ChatNotices } from './notices.js';
+import { OfflineService } from './offline.js';
 import { OutboxWorker, type OutboxOptions } from './outbox.js';
 import { Presence } from './presence.js';
+import { Supervision } from './supervision/supervision.js';
 import { ChatTimersService } from './timers.js';
 import type { ChatTranslation } from './translation.js';
+import { UnclaimedAlerts } from './unclaimed.js';
 
 export interface ChatModuleOptions {
   store: Store;
-  /** May be given later, to `start` (the Webex channel needs the HTTP server up first). */
-  channel?: AgentChannel;
   scheduler: Scheduler;
   bus: EventBus;
   geo: GeoLocator;
@@ -26,92 +34,128 @@ export interface ChatModuleOptions {
   log: Logger;
   clock?: Clock;
   settings: ChatSettings;
-  hours(topicId: string, at: Date): TopicHours | Promise<TopicHours>;
-  cardsDir?: string;
-  outbox?: Pick<OutboxOptions, 'concurrency' | 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs'>;
-  chatHooks?: ChatHooks;
-  deskHooks?: DeskHooks;
+  hours: HoursLookup;
+  outbox?: Omit<OutboxOptions, 'store' | 'log' | 'clock'>;
+  /** The assistant (AI_PROVIDER): it answers first in the topics it is on for. */
+  assistant?: AssistantService;
   /** Machine translation (TRANSLATOR); absent: messages pass untranslated. */
-  translation?: ChatTranslation;
+  translation?: ChatTranslation | undefined;
+  /** The supervisors' commands in their space (needs the stored opening hours). */
+  supervision?: { hours: HoursService; assistantDefault: boolean };
+}
+
+/** The pieces that speak to the agent channel, built by `start(channel)`. */
+export interface ConnectedPieces {
+  desk: Desk;
+  deliverer: Deliverer;
+  supervision: Supervision | null;
 }
 
 export interface ChatModule {
-  core: ChatCore;
   chats: ChatService;
-  desk: Desk;
+  offline: OfflineService;
   timers: ChatTimersService;
   outbox: OutboxWorker;
-  deliverer: Deliverer;
   notices: ChatNotices;
   presence: Presence;
-  /** For `channel.start(handlers)`. */
+  /** Null when no assistant was given. */
+  botPhase: BotPhase | null;
+  /** For the channel's start; what arrives before `start(channel)` has built the desk waits for it. */
   handlers: ChannelHandlers;
-  /** Starts the outbox, presence and recurring timers; `channel` if not given before. */
-  start(channel?: AgentChannel): Promise<void>;
+  /** Builds the channel's pieces, then starts the outbox, presence and recurring timers. */
+  start(channel: AgentChannel): Promise<ConnectedPieces>;
+  /** Takes no new bot turns, then stops timers, presence and the outbox. */
   stop(): Promise<void>;
 }
 
-/** Stands in until the channel is attached; nothing calls it before `start`. */
-const unattached = new Proxy({} as AgentChannel, {
-  get(_target, property) {
-    throw new Error(`agent channel used before it was attached (${String(property)})`);
-  },
-});
+/** What the services without a channel share: the acts every use case ends with. */
+function coreServices(options: ChatModuleOptions, clock: Clock) {
+  const { store, scheduler, bus, i18n, log, settings } = options;
+  const notices = new ChatNotices(bus);
+  const outbox = new OutboxWorker({ store, log, clock, ...options.outbox });
+  const announcer = new ChatAnnouncer({ store, outbox, notices, i18n, log });
+  const alerts = new UnclaimedAlerts({
+    scheduler,
+    afterMs: settings.timers.unclaimedAlert,
+    enabled: settings.supervisors.emails.length > 0,
+    log,
+  });
+  const closer = new ChatCloser({ store, announcer, alerts, clock, log });
+  return { notices, outbox, announcer, alerts, closer };
+}
 
 export function createChatModule(options: ChatModuleOptions): ChatModule {
+  const { store, scheduler, i18n, log, settings, translation } = options;
   const clock = options.clock ?? { now: () => new Date() };
-  const notices = new ChatNotices(options.bus);
-  let deliverer: Deliverer | null = null;
-  const outbox = new OutboxWorker({
-    store: options.store,
-    log: options.log,
-    clock,
-    deliver: (item) => deliverer!.deliver(item),
-    ...options.outbox,
-  });
-  const core = new ChatCore({
-    store: options.store,
-    channel: options.channel ?? unattached,
-    scheduler: options.scheduler,
-    geo: options.geo,
-    clock,
-    i18n: options.i18n,
-    log: options.log,
-    notices,
+  const { notices, outbox, announcer, alerts, closer } = coreServices(options, clock);
+  const botPhase = options.assistant ? new BotPhase({ assistant: options.assistant, store, announcer, alerts, clock, log }) : null;
+  const chats = new ChatService({
+    store,
     outbox,
-    cards: new CardBuilder(options.cardsDir),
-    settings: options.settings,
+    announcer,
+    closer,
+    alerts,
+    geo: options.geo,
+    i18n,
+    clock,
+    log,
     hours: options.hours,
-    translation: options.translation,
+    lostVisitorMs: settings.timers.lostVisitor,
+    translation,
+    ...(botPhase ? { hooks: botPhase.hooks } : {}),
   });
-  deliverer = new Deliverer(core);
-  const chats = new ChatService(core, options.chatHooks);
-  const desk = new Desk(core, chats, options.deskHooks);
-  const timers = new ChatTimersService(core);
-  const presence = new Presence(core);
+  const timers = new ChatTimersService({ store, scheduler, announcer, closer, clock, log, settings });
+  const presence = new Presence({ store, clock, log, lostVisitorMs: settings.timers.lostVisitor });
+  const offline = new OfflineService({ store, announcer, log });
   timers.define();
 
+  let connected: ConnectedPieces | null = null;
+  let markConnected: (pieces: ConnectedPieces) => void = () => {};
+  const ready = new Promise<ConnectedPieces>((resolve) => (markConnected = resolve));
+
+  const connect = (channel: AgentChannel): ConnectedPieces => {
+    const supervision = options.supervision
+      ? new Supervision({
+          store,
+          channel,
+          hours: options.supervision.hours,
+          log: log.child({ component: 'supervision' }),
+          clock,
+          supervisors: settings.supervisors.emails,
+          assistantDefault: options.supervision.assistantDefault,
+        })
+      : null;
+    const deskHooks = supervision ? { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction } : {};
+    return {
+      desk: new Desk({ store, channel, announcer, closer, alerts, clock, i18n, log, settings, translation, hooks: deskHooks }),
+      deliverer: new Deliverer({ store, channel, supervisors: settings.supervisors, log, translation }),
+      supervision,
+    };
+  };
+
   return {
-    core,
     chats,
-    desk,
+    offline,
     timers,
     outbox,
-    deliverer,
     notices,
     presence,
+    botPhase,
     handlers: {
-      onAgentMessage: (message) => desk.onAgentMessage(message),
-      onCardAction: (action) => desk.onCardAction(action),
+      onAgentMessage: async (message) => (await ready).desk.onAgentMessage(message),
+      onCardAction: async (action) => (await ready).desk.onCardAction(action),
     },
-    async start(channel?: AgentChannel) {
-      if (channel) core.deps.channel = channel;
-      if (core.deps.channel === unattached) throw new Error('the chat module needs an agent channel to start');
-      outbox.start();
+    async start(channel) {
+      if (connected) throw new Error('the chat module is already started');
+      connected = connect(channel);
+      markConnected(connected);
+      outbox.start(connected.deliverer.deliver);
       presence.start();
       await timers.scheduleRecurring();
+      return connected;
     },
     async stop() {
+      await botPhase?.stop();
       timers.stop();
       presence.stop();
       await outbox.stop();
