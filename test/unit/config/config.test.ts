@@ -54,6 +54,16 @@ describe('loadConfig', () => {
     expect(config.agentDisplay).toBe('support');
   });
 
+  it("checks what the hours mean with the hours domain's schema, naming the schedule", () => {
+    const bad = file({
+      topics: [minimalTopic],
+      hours: { holidays: [{ country: 'XX' }], topics: { [minimalTopic.id]: { weekly: { mon: [{ start: '09:00', end: '09:00' }] } } } },
+    });
+    const found = issues({ CONFIG_FILE: bad });
+    expect(found).toContainEqual(expect.stringMatching(/^hours: holidays\[0\]: "XX" is not a country/));
+    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^hours\\.topics\\.${minimalTopic.id}: weekly\\[0\\]: "09:00-09:00" starts and ends at the same time`)));
+  });
+
   it('names hours.timezone for an unknown time zone', () => {
     const bad = file({ topics: [minimalTopic], hours: { timezone: 'Mars/Olympus' } });
     expect(issues({ CONFIG_FILE: bad })).toEqual(['hours.timezone: unknown time zone "Mars/Olympus"']);

@@ -1,0 +1,84 @@
+// What the optional JSON file may hold (topics, hours, supervisors, texts, timers; never a
+// secret), and the demo configuration used when there is no file.
+import { z } from 'zod';
+import { hoursSection } from './file-hours.js';
+import { duration, email, language, localized } from './values.js';
+
+const field = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, 'letters, digits and _ (max 40)'),
+  type: z.enum(['text', 'email', 'tel']).default('text'),
+  required: z.boolean().default(false),
+  label: localized.default({}),
+});
+
+export const topic = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (max 40)'),
+  names: localized.refine((names) => Object.keys(names).length > 0, 'at least one name'),
+  mode: z.enum(['group', 'personal']),
+  agents: z.array(email).default([]),
+  assistant: z.boolean().nullable().default(null),
+  addAgentsAt: z.enum(['start', 'handoff']).default('start'),
+  fields: z.array(field).default([]),
+});
+
+export const timers = z.strictObject({
+  /** No visitor message for this long: warn the visitor. */
+  inactivityWarn: duration.default(10 * 60_000),
+  /** No visitor message for this long: close the chat. */
+  inactivityClose: duration.default(15 * 60_000),
+  /** No stream, poll or message for this long: the visitor is gone. */
+  lostVisitor: duration.default(60_000),
+  /** After a `leave` beacon, wait this long for the visitor to come back. */
+  leaveGrace: duration.default(30_000),
+  /** A queued chat unclaimed this long alerts the supervisors. */
+  unclaimedAlert: duration.default(3 * 60_000),
+  /** Closed chats older than this are deleted. */
+  retention: duration.default(183 * 86_400_000),
+  /** How often the recurring sweep looks for stale chats. */
+  sweepEvery: duration.default(10_000),
+});
+
+const DEMO_TOPICS = [
+  {
+    id: 'sales',
+    names: { en: 'Sales', pl: 'Sprzedaż', de: 'Vertrieb', fr: 'Ventes', es: 'Ventas' },
+    mode: 'group',
+    agents: ['alice@example.com', 'bob@example.com'],
+  },
+  {
+    id: 'support',
+    names: { en: 'Support', pl: 'Pomoc techniczna', de: 'Support', fr: 'Assistance', es: 'Soporte' },
+    mode: 'personal',
+    agents: ['carol@example.com', 'dave@example.com'],
+  },
+] as const;
+
+/** What the optional JSON file may hold. Secrets are not allowed here. */
+export const fileSchema = z.strictObject({
+  topics: z
+    .array(topic)
+    .min(1)
+    .refine((list) => new Set(list.map((t) => t.id)).size === list.length, 'topic ids must be unique'),
+  hours: hoursSection.prefault({}),
+  supervisors: z
+    .strictObject({
+      spaceTitle: z.string().min(1).max(200).default('Live Chat Supervisors'),
+      emails: z.array(email).default([]),
+    })
+    .default({ spaceTitle: 'Live Chat Supervisors', emails: [] }),
+  /** Overrides of the sentences sent to visitors: language → key → text. */
+  texts: z.record(language, z.record(z.string(), z.string().max(2000))).default({}),
+  timers: timers.prefault({}),
+  agentDisplay: z.enum(['support', 'first-name']).default('support'),
+  languages: z.array(language).min(1).default(['en', 'pl', 'de', 'fr', 'es']),
+  defaultLanguage: language.default('en'),
+});
+
+export const DEMO_FILE: z.input<typeof fileSchema> = {
+  topics: DEMO_TOPICS.map((t) => ({ ...t, agents: [...t.agents] })),
+  supervisors: { spaceTitle: 'Live Chat Supervisors', emails: ['sam@example.com'] },
+};
+
+export type FileConfig = z.output<typeof fileSchema>;
+export type TopicConfig = z.output<typeof topic>;
+export type Timers = z.output<typeof timers>;
