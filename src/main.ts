@@ -22,12 +22,9 @@ import { widgetAssetsRouter, widgetBuildProblem } from './http/widget-assets.js'
 import { SUPERVISORS_LANE } from './services/context.js';
 import { createServerI18n } from './i18n.js';
 import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
-import { createWebexChannel } from './adapters/channel/webex/channel.js';
-import type { RetryPolicy } from './adapters/channel/webex/client.js';
-import { createSandbox, type Sandbox } from './sandbox/index.js';
-import { createSlackChannel } from './adapters/channel/slack/channel.js';
-import type { SlackRetryPolicy } from './adapters/channel/slack/client.js';
-import { SLACK_SANDBOX_BOT_TOKEN, SlackSandbox } from './sandbox/slack/index.js';
+import { openAgentChannel, type RetryPolicy } from './adapters/channel/index.js';
+import type { Sandbox } from './sandbox/index.js';
+import type { SlackSandbox } from './sandbox/slack/index.js';
 import { createChatModule, type ChatModule } from './services/chat-module.js';
 import type { OutboxOptions } from './services/outbox.js';
 import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
@@ -60,7 +57,7 @@ export interface AppOverrides {
   /** The Webex client's retry policy (tests shorten the waits). */
   webexPolicy?: Partial<RetryPolicy>;
   /** The Slack client's retry policy (tests shorten the waits). */
-  slackPolicy?: Partial<SlackRetryPolicy>;
+  slackPolicy?: Partial<RetryPolicy>;
 }
 
 export interface RunningApp {
@@ -254,77 +251,26 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       return server;
     });
 
-    // 7. Agent channel: Webex, or the sandbox in this process when no bot token is set. It
-    //    registers webhooks pointing at this server, so it starts after HTTP; then the chats.
+    // 7. Agent channel (Webex or Slack, or its sandbox in this process when no bot token is set).
+    //    It registers webhooks pointing at this server, so it starts after HTTP; then the chats.
     await step('channel', async () => {
-      const base = (config.publicUrl ?? http.url).replace(/\/$/, '');
-      if (config.messenger === 'slack') {
-        if (config.slack.sandbox) {
-          slackSandboxRef = new SlackSandbox({
-            publicUrl: `${base}/sandbox/slack`,
-            requestUrl: `${base}/webhooks/slack`,
-            log: log.child({ component: 'slack-sandbox' }),
-          });
-          const slackSandbox = slackSandboxRef;
-          closers.push({ name: 'slack-sandbox', close: () => slackSandbox.close() });
-        }
-        const slack = createSlackChannel({
-          apiBase: slackSandboxRef?.apiBase ?? config.slack.apiUrl ?? undefined,
-          botToken: config.slack.botToken ?? SLACK_SANDBOX_BOT_TOKEN,
-          signingSecret: config.slack.signingSecret ?? slackSandboxRef!.signingSecret,
-          dedupe: (key) => store.markProcessed(key),
-          logger: log.child({ component: 'slack' }),
-          ...(overrides.slackPolicy ? { policy: overrides.slackPolicy } : {}),
-        });
-        channelRef = slack;
-        supervision!.attach(slack);
-        await slack.start(chats.handlers);
-        closers.push({ name: 'channel', close: () => slack.stop() });
-        await chats.start(slack);
-        closers.push({ name: 'chats', close: () => chats.stop() });
-        closers.push({ name: 'assistant', close: () => botPhase.stop() });
-        return;
-      }
-      if (config.webex.sandbox) {
-        const sandbox = await createSandbox({
-          publicUrl: `${base}/sandbox`,
-          dataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
-          log: log.child({ component: 'sandbox' }),
-        });
-        closers.push({ name: 'sandbox', close: () => sandbox.close() });
-        sandboxRef = sandbox;
-      }
-      const sandbox = sandboxRef as Sandbox | null;
-      const bot = sandbox?.identities().find((i) => i.type === 'bot');
-      const relayToken = config.webex.relayToken ?? (sandbox ? sandbox.tokenFor('relay@example.com') : null);
-      const channel = createWebexChannel({
-        apiBase: sandbox?.apiBase ?? config.webex.apiUrl ?? undefined,
-        botToken: config.webex.botToken ?? bot!.token,
-        relay: relayToken
-          ? {
-              token: relayToken,
-              refreshToken: config.webex.relayRefreshToken,
-              clientId: config.webex.clientId,
-              clientSecret: config.webex.clientSecret,
-            }
-          : null,
-        webhookUrl: `${base}/webhooks/webex`,
-        // The sandbox signs with whatever secret we register; a real deployment sets its own.
-        webhookSecret: config.webex.webhookSecret ?? 'sandbox-webhook-secret',
+      const opened = await openAgentChannel(config, {
+        baseUrl: (config.publicUrl ?? http.url).replace(/\/$/, ''),
+        handlers: chats.handlers,
         dedupe: (key) => store.markProcessed(key),
-        // The in-process sandbox serves this instance alone: nobody else needs its webhooks.
-        keepWebhooksOnStop: !sandbox,
-        logger: log.child({ component: 'webex' }),
-        ...(overrides.webexPolicy ? { policy: overrides.webexPolicy } : {}),
+        log,
+        sandboxDataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
+        serveSandbox: (sandboxes) => {
+          sandboxRef = sandboxes.sandbox;
+          slackSandboxRef = sandboxes.slackSandbox;
+        },
+        ...(overrides.webexPolicy ? { webexPolicy: overrides.webexPolicy } : {}),
+        ...(overrides.slackPolicy ? { slackPolicy: overrides.slackPolicy } : {}),
       });
-      channelRef = channel;
-      supervision!.attach(channel);
-      await channel.start(chats.handlers);
-      closers.push({ name: 'channel', close: () => channel.stop() });
-      await chats.start(channel);
+      channelRef = opened.channel;
+      closers.push({ name: 'channel', close: () => opened.close() });
+      await chats.start(opened.channel);
       closers.push({ name: 'chats', close: () => chats.stop() });
-      // Closed before the chats (closers run in reverse): running bot turns finish first.
-      closers.push({ name: 'assistant', close: () => botPhase.stop() });
     });
 
     // Runs first at close: streams end and /healthz turns 503 while the steps above stop
