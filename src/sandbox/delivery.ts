@@ -17,7 +17,7 @@ export function signBody(body: string, secret: string): string {
 }
 
 /** Does the webhook want this event, and may its owner see it? */
-export function webhookMatches(w: WebhookRec, e: WorldEvent): boolean {
+function webhookMatches(w: WebhookRec, e: WorldEvent): boolean {
   if (w.status !== 'active' || !e.audience.includes(w.ownerId)) return false;
   // The firehose (`all`) covers messages, memberships and rooms; card actions need their own.
   const resourceOk = w.resource === e.resource || (w.resource === 'all' && e.resource !== 'attachmentActions');

@@ -1,7 +1,7 @@
 // Webex-shaped identifiers: unpadded base64 of `ciscospark://us/<KIND>/<uuid>`.
 import { createHash, randomUUID } from 'node:crypto';
 
-export type IdKind =
+type IdKind =
   | 'PEOPLE'
   | 'ROOM'
   | 'MEMBERSHIP'
@@ -17,14 +17,6 @@ export function encodeId(kind: IdKind, uuid: string): string {
 
 export function newId(kind: IdKind): string {
   return encodeId(kind, randomUUID());
-}
-
-/** The kind of a Webex-shaped id, or null when it is not one (ids from elsewhere, garbage). */
-export function idKind(id: string): IdKind | null {
-  if (!/^[A-Za-z0-9+/]{20,}$/.test(id)) return null;
-  const decoded = Buffer.from(id, 'base64').toString('utf8');
-  const m = /^ciscospark:\/\/[a-z0-9]+\/([A-Z_]+)\//.exec(decoded);
-  return m ? (m[1] as IdKind) : null;
 }
 
 /** A UUID-looking value derived from a seed, so seeded people keep their ids without state. */

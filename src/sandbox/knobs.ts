@@ -1,7 +1,7 @@
 // Fault knobs for tests, all off by default: latency, 429s, 5xxs, dropped and duplicated deliveries.
 import { z } from 'zod';
 
-export interface KnobSnapshot {
+interface KnobSnapshot {
   latencyMs: number;
   fail429: { remaining: number; retryAfterSeconds: number };
   fail5xx: { remaining: number; status: number };
@@ -30,7 +30,7 @@ export interface DeliveryKnobs {
   takeDuplicate(): boolean;
 }
 
-export type RestFault =
+type RestFault =
   | { kind: '429'; retryAfterSeconds: number }
   | { kind: '5xx'; status: number }
   | null;

@@ -2,12 +2,12 @@
 // rendering (`text`) and an HTML rendering (`html`) with <spark-mention> elements.
 import { Marked } from 'marked';
 
-export interface MentionTarget {
+interface MentionTarget {
   id: string;
   displayName: string;
 }
 
-export interface RenderedMarkdown {
+interface RenderedMarkdown {
   text: string;
   html: string;
   mentionedPeople: string[];

@@ -11,7 +11,7 @@ import { Knobs, knobsBody, type SandboxKnobs } from './knobs.js';
 import { DEFAULT_PEOPLE, type SandboxPersonSeed } from './people.js';
 import { loadState, StateWriter, type SandboxState } from './state.js';
 
-export interface SandboxOptions {
+interface SandboxOptions {
   /** Where the router is mounted, e.g. http://127.0.0.1:3000/sandbox (no trailing slash). */
   publicUrl: string;
   /** Persist state here (e.g. <DATA_DIR>/sandbox); null or absent = memory only. */
@@ -23,7 +23,7 @@ export interface SandboxOptions {
   deliveryRetryDelaysMs?: number[];
 }
 
-export interface SandboxIdentity {
+interface SandboxIdentity {
   id: string;
   email: string;
   displayName: string;

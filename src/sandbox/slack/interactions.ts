@@ -7,7 +7,7 @@ import { TEAM_ID, type SlackSandboxChannel, type SlackSandboxMessage, type Slack
 type Block = Record<string, unknown>;
 export type Typed = Record<string, string | string[]>;
 
-export interface Click {
+interface Click {
   user: SlackSandboxUser;
   channel: SlackSandboxChannel;
   message: SlackSandboxMessage;

@@ -3,7 +3,7 @@
 // zero-width spaces are invisible, and `*x*` is bold only when the marks hug visible characters
 // at word boundaries.
 
-export interface Rendered {
+interface Rendered {
   /** The characters a reader sees (formatting marks of real formatting removed). */
   shown: string;
   /** `channel`, `here`, `everyone` and user ids that would be notified. */
