@@ -1,4 +1,4 @@
-// The Webex channel against the real sandbox over real HTTP: the framework starts against it,
+// The Webex channel against the real sandbox over real HTTP: our client registers the webhooks,
 // the sandbox delivers signed webhooks to a real receiver, and the channel's callbacks fire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -7,6 +7,8 @@ import { WebexClient } from '../../../src/adapters/channel/webex/client.js';
 import { signWebhookBody } from '../../../src/adapters/channel/webex/signature.js';
 import { RefreshingToken, type RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
 import { startSandboxServer } from '../../../src/sandbox/index.js';
+import { plain } from '../../../src/domain/rich-text.js';
+import type { CardSpec, OutgoingMessage } from '../../../src/ports.js';
 import { json, startFakeServer } from '../../unit/webex/fake-server.js';
 import { collectingHandlers, eventually, startReceiver, type Receiver } from './harness.js';
 
@@ -38,7 +40,10 @@ afterAll(async () => {
 
 const botEmail = () => sandboxServer.sandbox.identities().find((i) => i.type === 'bot')!.email;
 
-describe('relay mode, bot through webex-node-bot-framework', () => {
+const visitor = (text: string): OutgoingMessage => ({ speaker: { kind: 'visitor', name: 'Visitor', verified: false }, text: plain(text) });
+const closedCard = (heading: string): CardSpec => ({ template: 'closed', data: { heading, facts: [] }, fallback: plain(heading) });
+
+describe('relay mode', () => {
   let channel: WebexChannel;
   const { messages, actions, handlers } = collectingHandlers();
   let space: string;
@@ -69,12 +74,12 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
     }
   });
 
-  it('starts the framework and registers the webhooks once, also when started again', async () => {
+  it('registers the webhooks once, also when started again', async () => {
     expect(channel.mode).toBe('relay');
     expect(channel.identities.bot?.email).toBe(botEmail());
     expect(channel.identities.relay?.email).toBe('relay@example.com');
     const botHooks = await as(botEmail()).listWebhooks();
-    expect(botHooks.map((h) => `${h.resource}/${h.event}`).sort()).toEqual(['all/all', 'attachmentActions/created']);
+    expect(botHooks.map((h) => `${h.resource}/${h.event}`).sort()).toEqual(['attachmentActions/created', 'messages/created']);
     expect(botHooks.every((h) => h.targetUrl === receiver.url)).toBe(true);
     const relayHooks = await as('relay@example.com').listWebhooks();
     expect(relayHooks.map((h) => `${h.resource}/${h.event}`)).toEqual(['messages/created']);
@@ -88,14 +93,7 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
   });
 
   it('receives a card submission made by alice', async () => {
-    const card = {
-      type: 'AdaptiveCard',
-      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-      version: '1.3',
-      body: [{ type: 'Input.Text', id: 'reason', placeholder: 'Reason' }],
-      actions: [{ type: 'Action.Submit', title: 'Close', data: { action: 'close' } }],
-    };
-    const cardId = await channel.postCard(space, card, 'Chat controls');
+    const cardId = await channel.postCard(space, closedCard('Chat controls'));
     await as('alice@example.com').createAttachmentAction(cardId, { action: 'close', reason: 'solved' });
     const action = await actions.next((a) => a.messageId === cardId);
     expect(action.actor.email).toBe('alice@example.com');
@@ -134,7 +132,7 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
   });
 
   it('delivers a thread reply with its parentId (an internal note)', async () => {
-    const [top] = await channel.postAsVisitor(space, '**Visitor:** I need a quote');
+    const [top] = await channel.post(space, visitor('I need a quote'));
     const reply = await as('bob@example.com').createMessage({ roomId: space, parentId: top!, markdown: 'note: VIP customer' });
     const message = await messages.next((m) => m.messageId === reply.id);
     expect(message.parentId).toBe(top);
@@ -168,8 +166,8 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
   });
 
   it('ignores its own identities: visitor text and bot text produce no callback', async () => {
-    const visitorIds = await channel.postAsVisitor(space, 'from the visitor');
-    const botIds = await channel.postAsBot(space, 'from the bot');
+    const visitorIds = await channel.post(space, visitor('from the visitor'));
+    const botIds = await channel.post(space, { speaker: { kind: 'bot' }, text: plain('from the bot') });
     const ids = [...visitorIds, ...botIds];
     await eventually(() => ids.every((id) => receiver.deliveries.some((d) => d.body.includes(id))));
     await channel.whenIdle();
@@ -178,7 +176,7 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
 
   it('splits a long visitor text into parts that each fit and keep their order', async () => {
     const paragraph = 'Zażółć gęślą jaźń. '.repeat(200);
-    const ids = await channel.postAsVisitor(space, `${paragraph}\n\n${paragraph}`);
+    const ids = await channel.post(space, visitor(`${paragraph}\n\n${paragraph}`));
     expect(ids.length).toBeGreaterThanOrEqual(2);
     const listed = await as('relay@example.com').listMessages({ roomId: space, max: 50 });
     const ours = listed.filter((m) => ids.includes(m.id));
@@ -203,7 +201,7 @@ describe('relay mode, bot through webex-node-bot-framework', () => {
   });
 
   it('replaces a card: deletes the old one', async () => {
-    const cardId = await channel.postCard(space, { type: 'AdaptiveCard', version: '1.3', body: [] }, 'old card');
+    const cardId = await channel.postCard(space, closedCard('old card'));
     await channel.deleteMessage(cardId);
     await channel.deleteMessage(cardId); // already gone: fine
     const error = await as('alice@example.com')
@@ -270,7 +268,7 @@ describe('the client policy against the sandbox', () => {
   });
 });
 
-describe('mention mode (no relay token), bot webhooks registered by our client', () => {
+describe('mention mode (no relay token)', () => {
   let channel: WebexChannel;
   const { messages, handlers } = collectingHandlers();
 
@@ -281,7 +279,6 @@ describe('mention mode (no relay token), bot webhooks registered by our client',
       relay: null,
       webhookUrl: receiver.url,
       webhookSecret: SECRET,
-      framework: false,
       logger,
     });
     receiver.setHandler((raw, headers) => channel.handleWebhook(raw, headers));
@@ -299,7 +296,7 @@ describe('mention mode (no relay token), bot webhooks registered by our client',
 
     const space = await channel.createSpace('Support · Visitor · #def456');
     await channel.addMember(space, 'dave@example.com');
-    const [visitorMessage] = await channel.postAsVisitor(space, '**Visitor:** hello?');
+    const [visitorMessage] = await channel.post(space, visitor('hello?'));
     const seenByDave = await as('dave@example.com').getMessage(visitorMessage!);
     expect(seenByDave.personEmail).toBe(botEmail());
 
@@ -353,7 +350,6 @@ describe('relay token refresh (the sandbox has no /access_token: a local stand-i
       },
       webhookUrl: receiver.url,
       webhookSecret: SECRET,
-      framework: false,
       logger,
     });
     receiver.setHandler((raw, headers) => channel.handleWebhook(raw, headers));

@@ -1,10 +1,11 @@
-// Every card template in cards/, expanded as the services expand them, becomes Block Kit that
+// Every card template in cards/, expanded as the channels expand them, becomes Block Kit that
 // keeps all its buttons and inputs; a click gathers the same inputs a Webex submission would.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adaptiveCardToBlocks, submittedInputs, type SlackBlock } from '../../../src/adapters/channel/slack/blocks.js';
-import { CardBuilder, DEFAULT_CARDS_DIR } from '../../../src/services/cards.js';
+import { CardTemplates, DEFAULT_CARDS_DIR } from '../../../src/adapters/channel/shared/card-templates.js';
+import type { CardName } from '../../../src/ports.js';
 
 /** Values for every `${…}` the templates use. */
 const SAMPLE = {
@@ -71,7 +72,7 @@ function walk(card: Node, scope = 0, out: { node: Node; scope: number }[] = [], 
   return out;
 }
 
-const builder = new CardBuilder();
+const cards = new CardTemplates();
 const names = templates(DEFAULT_CARDS_DIR);
 
 describe('Adaptive Card → Block Kit', () => {
@@ -80,7 +81,7 @@ describe('Adaptive Card → Block Kit', () => {
   });
 
   it.each(names)('%s keeps every button and input, and a click returns its data with its inputs', (name) => {
-    const card = builder.expand(name, SAMPLE) as Node;
+    const card = cards.expand(name as CardName, SAMPLE) as Node;
     const elements = walk(card);
     const submits = elements.filter((e) => e.node.type === 'Action.Submit');
     const inputs = elements.filter((e) => String(e.node.type).startsWith('Input.'));
@@ -145,7 +146,7 @@ describe('Adaptive Card → Block Kit', () => {
   });
 
   it('a toggle left unticked submits its off value; a foreign button value is ignored', () => {
-    const card = builder.expand('supervisor/hours', SAMPLE) as Node;
+    const card = cards.expand('supervisor/hours', SAMPLE) as Node;
     const blocks = adaptiveCardToBlocks(card);
     const save = blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements as Node[])[0]!;
     const got = submittedInputs(save.value as string, {});
