@@ -17,7 +17,12 @@ export interface Child {
 
 /** Runs a TypeScript entry point with tsx, as `npm start` does. */
 export function runTs(entry: string, env: Record<string, string | undefined>, args: string[] = []): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return runNode(['--import', 'tsx', entry, ...args], env);
+}
+
+/** Runs node with these arguments (a built entry point: `['dist/src/main.js']`). */
+export function runNode(args: string[], env: Record<string, string | undefined>): Child {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
