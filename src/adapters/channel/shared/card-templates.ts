@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../../paths.js';
 import type { CardName, Json } from '../../../ports.js';
 
 // Loaded untyped: the package's declarations import the renderer's TypeScript sources, which
@@ -18,7 +18,7 @@ const { Template } = createRequire(import.meta.url)('adaptivecards-templating') 
   Template: new (payload: unknown) => CardTemplate;
 };
 
-export const DEFAULT_CARDS_DIR = fileURLToPath(new URL('../../../../cards', import.meta.url));
+export const DEFAULT_CARDS_DIR = fromRoot('cards');
 
 /** Keys whose text a card shows; every other string (ids, values, data, URLs) is kept exact. */
 const DISPLAYED = new Set(['text', 'title', 'label', 'placeholder', 'fallbackText', 'altText']);
