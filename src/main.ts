@@ -2,42 +2,30 @@
 // `startApp` runs the steps in order; each step that holds a resource registers how to release
 // it, and `close()` releases them in reverse order (HTTP first: stop accepting, drain; the
 // database last). To add a piece, add a step at its place in the list below.
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { openDatabase, type Database } from './adapters/db/database.js';
+import { startServices, productRoutes, type ServiceTuning } from './assemble.js';
 import { openEventBus } from './adapters/bus/index.js';
-import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
-import { createApp, type RouteMount } from './http/app.js';
-import { listen } from './http/server.js';
-import { StreamRegistry } from './http/streams.js';
-import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
-import type { AgentChannel, EventBus, Scheduler, Store } from './ports.js';
-import { join } from 'node:path';
-import { HoursService } from './services/hours-service.js';
-import { Supervision } from './services/supervision/supervision.js';
-import { offlineRouter } from './http/offline.js';
-import { widgetAssetsRouter, widgetBuildProblem } from './http/widget-assets.js';
-import { SUPERVISORS_LANE } from './services/context.js';
-import { createServerI18n } from './i18n.js';
-import { MaxmindGeoLocator, geoDbPathsFromSetting } from './adapters/geo/maxmind.js';
 import { openAgentChannel, type RetryPolicy } from './adapters/channel/index.js';
+import { openDatabase, type Database } from './adapters/db/database.js';
+import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
+import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
+import { createApp, type RouteMount } from './http/app.js';
+import { listen, type HttpServer } from './http/server.js';
+import { StreamRegistry } from './http/streams.js';
+import { webhookRoutes } from './http/webhooks.js';
+import { widgetBuildProblem } from './http/widget-assets.js';
+import type { AgentChannel, EventBus, Scheduler, Store } from './ports.js';
 import type { Sandbox } from './sandbox/index.js';
 import type { SlackSandbox } from './sandbox/slack/index.js';
-import { createChatModule, type ChatModule } from './services/chat-module.js';
-import type { OutboxOptions } from './services/outbox.js';
-import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
-import { webhookRoutes } from './http/webhooks.js';
-import { createAssistant } from './adapters/ai/index.js';
-import { assistantTexts } from './adapters/ai/texts.js';
-import { createAssistantService } from './services/assistant.js';
-import { createTranslator } from './adapters/translate/index.js';
-import { ChatTranslation } from './services/translation.js';
-import { BotPhase } from './services/bot-phase.js';
+import type { ChatModule } from './services/chat-module.js';
+import type { HoursService } from './services/hours-service.js';
 
 /** Replacements and extras for tests and benchmarks; production passes none. */
-export interface AppOverrides {
+export interface AppOverrides extends ServiceTuning {
   log?: Logger;
   /** An already opened database; the app uses it and leaves closing it to the caller. */
   database?: Database;
@@ -48,10 +36,6 @@ export interface AppOverrides {
   scheduler?: Partial<Pick<AgendaSchedulerOptions, 'processEvery' | 'lockLifetime' | 'drainTimeout'>>;
   /** Deadline for in-flight requests at shutdown (default 6 s: the whole stop fits in 10 s). */
   httpDrainMs?: number;
-  /** Outbox tuning (tests use short leases and sweeps). */
-  outbox?: Pick<OutboxOptions, 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs' | 'concurrency'>;
-  /** Widget API limits (benchmarks raise them). */
-  widgetApi?: Pick<WidgetApiOptions, 'chatsPerMinute' | 'messagesPerMinute' | 'heartbeatMs'>;
   /** The sandbox's own state folder (default `<DATA_DIR>/sandbox`); null keeps it in memory. */
   sandboxDataDir?: string | null;
   /** The Webex client's retry policy (tests shorten the waits). */
@@ -74,8 +58,6 @@ export interface RunningApp {
   chats: ChatModule;
   /** Opening hours from the database (cached; changes reach every instance through the bus). */
   hours: HoursService;
-  /** The supervisors' commands and Edit cards. */
-  supervision: Supervision;
   channel: AgentChannel;
   /** The in-process Webex sandbox, when no bot token is configured. */
   sandbox: Sandbox | null;
@@ -89,147 +71,96 @@ export interface RunningApp {
 
 type Closer = { name: string; close: () => Promise<void> };
 
+/** The start-up's bookkeeping: how long each step took, and how to release what each opened. */
+class StartUp {
+  readonly timings: { step: string; ms: number }[] = [];
+  /** Released in reverse order by `closeAll`. */
+  readonly closers: Closer[] = [];
 
-export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
-  const log = overrides.log ?? createLogger({ level: config.logLevel });
-  const closers: Closer[] = [];
-  const timings: { step: string; ms: number }[] = [];
-  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  constructor(private readonly log: Logger) {}
+
+  readonly step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await run();
-    timings.push({ step: name, ms: Math.round(performance.now() - started) });
+    this.timings.push({ step: name, ms: Math.round(performance.now() - started) });
     return result;
   };
 
-  const closeAll = async () => {
-    for (const closer of closers.splice(0).reverse()) {
+  readonly closeAll = async (): Promise<void> => {
+    for (const closer of this.closers.splice(0).reverse()) {
       try {
         await closer.close();
       } catch (error) {
-        log.error({ err: error, step: closer.name }, 'error while stopping');
+        this.log.error({ err: error, step: closer.name }, 'error while stopping');
       }
     }
   };
+}
 
+/**
+ * Steps 1–3. Database: the server of DATABASE_URL, or an embedded PostgreSQL in DATA_DIR,
+ * migrated. Event bus: LISTEN/NOTIFY (or Redis pub/sub) so that instances see each other's
+ * events. Scheduler: durable timers in the same database (services define their jobs next).
+ */
+async function openFoundation(config: Config, overrides: AppOverrides, log: Logger, startUp: Pick<StartUp, 'step' | 'closers'>) {
+  const { step, closers } = startUp;
+  const database = await step('database', async () => {
+    if (overrides.database) return overrides.database;
+    const db = await openDatabase({ url: config.databaseUrl ?? undefined, dataDir: config.dataDir, log });
+    closers.push({ name: 'database', close: () => db.close() });
+    return db;
+  });
+  const store: Store = new PostgresStore(database.pool);
+  const bus = await step('bus', async () => {
+    const opened = await openEventBus(config, database, log);
+    closers.push({ name: 'bus', close: () => opened.close() });
+    return opened;
+  });
+  const scheduler = new AgendaScheduler({ pool: database.pool, log, drainTimeout: 3_000, ...overrides.scheduler });
+  return { database, store, bus, scheduler };
+}
+
+/** Step 6: the HTTP server with every route; released with a drain deadline. */
+async function serveHttp(
+  config: Config,
+  overrides: AppOverrides,
+  parts: { log: Logger; streams: StreamRegistry; store: Store; routes: RouteMount[] },
+  closers: Closer[],
+): Promise<HttpServer> {
+  const { log, streams, store, routes } = parts;
+  const app = createApp({ log, streams, trustProxy: config.trustProxy, health: () => store.ping(), routes: [...routes, ...(overrides.routes ?? [])] });
+  const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host, streams, log });
+  closers.push({ name: 'http', close: () => server.close(overrides.httpDrainMs ?? 6_000) });
+  return server;
+}
+
+/** The in-process sandboxes' consoles and APIs, served once step 7 has created them. */
+function sandboxRoutes(current: () => { sandbox: Sandbox | null; slackSandbox: SlackSandbox | null }): RouteMount[] {
+  return [
+    (app) => app.use('/sandbox/slack', (req, res, next) => current().slackSandbox?.router(req, res, next) ?? next()),
+    (app) => app.use('/sandbox', (req, res, next) => current().sandbox?.router(req, res, next) ?? next()),
+  ];
+}
+
+export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<RunningApp> {
+  const log = overrides.log ?? createLogger({ level: config.logLevel });
+  const { step, closers, closeAll, timings } = new StartUp(log);
   try {
-    // 1. Database: the server of DATABASE_URL, or an embedded PostgreSQL in DATA_DIR. Migrated.
-    const database = await step('database', async () => {
-      if (overrides.database) return overrides.database;
-      const db = await openDatabase({ url: config.databaseUrl ?? undefined, dataDir: config.dataDir, log });
-      closers.push({ name: 'database', close: () => db.close() });
-      return db;
-    });
-
-    const store: Store = new PostgresStore(database.pool);
-
-    // 2. Event bus: LISTEN/NOTIFY (or Redis pub/sub) so that instances see each other's events.
-    const bus = await step('bus', async () => {
-      const opened = await openEventBus(config, database, log);
-      closers.push({ name: 'bus', close: () => opened.close() });
-      return opened;
-    });
-
-    // 3. Scheduler: durable timers in the same database. Services define their jobs next.
-    const scheduler = new AgendaScheduler({ pool: database.pool, log, drainTimeout: 3_000, ...overrides.scheduler });
+    // 1–3. Database, event bus, scheduler.
+    const { database, store, bus, scheduler } = await openFoundation(config, overrides, log, { step, closers });
     const streams = new StreamRegistry();
-    const routes: RouteMount[] = [];
 
-    // 4. Services: each adds its jobs (scheduler.define) and its routes (routes.push) here.
-    //    Every sentence a visitor reads comes from one i18next instance over `locales/`.
-    const i18n = await createServerI18n({ defaultLanguage: config.defaultLanguage, overrides: config.texts });
-
-    // 4a. The assistant (AI_PROVIDER): answers chats in state `bot` through the chat hooks.
-    const botPhase = await step('assistant', async () => {
-      const assistant = await createAssistant(config.ai, log);
-      const service = createAssistantService({
-        assistant,
-        store,
-        texts: assistantTexts(i18n),
-        log,
-        turnLimit: config.ai.provider === 'none' ? 0 : config.ai.maxTurns,
-      });
-      return new BotPhase({ assistant: service, log });
-    });
-
-    let hoursService: HoursService | null = null;
-    let supervision: Supervision | null = null;
-    // 4b. Chats: topics seeded from the config into an empty database; the chat services
-    //     (their timers defined now; their channel attached once HTTP is up, step 7).
-    const chats = await step('chats', async () => {
-      if ((await store.listTopics()).length === 0) {
-        for (const topic of config.topics) await store.saveTopic(topic, 'config');
-      }
-      const geo = new MaxmindGeoLocator({ paths: geoDbPathsFromSetting(config.geoipDb) });
-      await geo.open();
-      // Opening hours live in the database; the config file seeds an empty one.
-      hoursService = new HoursService({ store, bus, log, seed: config.hours });
-      await hoursService.start();
-      closers.push({ name: 'hours', close: async () => hoursService!.stop() });
-      const hours = hoursService.availability;
-      supervision = new Supervision({
-        store,
-        hours: hoursService,
-        log: log.child({ component: 'supervision' }),
-        supervisors: config.supervisors.emails,
-        assistantDefault: config.ai.provider !== 'none',
-      });
-      const module = createChatModule({
-        store,
-        scheduler,
-        bus,
-        geo,
-        i18n,
-        log,
-        hours,
-        settings: {
-          agentDisplay: config.agentDisplay === 'first-name' ? 'first_name' : 'support',
-          timers: config.timers,
-          supervisors: config.supervisors,
-        },
-        ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
-        chatHooks: botPhase.hooks,
-        ...(await translationOf(config, log)),
-        // Spaces without a chat: the supervisors' space.
-        deskHooks: { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction },
-      });
-      botPhase.attach(module);
-      routes.push(
-        widgetApi({
-          chats: module.chats,
-          store,
-          notices: module.notices,
-          streams,
-          i18n,
-          hours,
-          now: () => new Date(),
-          allowedOrigins: [...(config.publicUrl ? [new URL(config.publicUrl).origin] : []), ...config.allowedOrigins],
-          languages: config.languages,
-          onStreamOpen: module.presence.opened,
-          onStreamClose: module.presence.closed,
-          ...overrides.widgetApi,
-        }),
-        webhookRoutes(() => channelRef),
-        // The widget's offline form: kept, and posted to the supervisors' space through the outbox.
-        (app) =>
-          app.use(
-            offlineRouter({
-              store,
-              log,
-              enqueue: (markdown) => module.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
-            }),
-          ),
-        // The visitor widget: `/widget.js`, its lazily loaded UI, and the `/demo` page.
-        (app) => app.use(widgetAssetsRouter()),
-        // The sandboxes are created once the server's address is known (step 7).
-        (app) =>
-          app.use('/sandbox/slack', (req, res, next) => (slackSandboxRef ? slackSandboxRef.router(req, res, next) : next())),
-        (app) => app.use('/sandbox', (req, res, next) => (sandboxRef ? sandboxRef.router(req, res, next) : next())),
-      );
-      return module;
-    });
+    // 4. Services: they define their jobs now; the routes they serve are mounted by step 6.
+    const services = await step('services', () => startServices(config, { store, bus, scheduler, log }, overrides, closers));
+    const { chats, hours } = services;
     let channelRef: AgentChannel | null = null;
     let sandboxRef: Sandbox | null = null;
     let slackSandboxRef: SlackSandbox | null = null;
+    const routes: RouteMount[] = [
+      ...productRoutes(config, services, streams, overrides),
+      webhookRoutes(() => channelRef),
+      ...sandboxRoutes(() => ({ sandbox: sandboxRef, slackSandbox: slackSandboxRef })),
+    ];
 
     // 5. Start the jobs, once every job is defined.
     await step('scheduler', async () => {
@@ -238,18 +169,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     });
 
     // 6. HTTP, last: nothing is served before everything above is ready.
-    const http = await step('http', async () => {
-      const app = createApp({
-        log,
-        streams,
-        trustProxy: config.trustProxy,
-        health: () => store.ping(),
-        routes: [...routes, ...(overrides.routes ?? [])],
-      });
-      const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host, streams, log });
-      closers.push({ name: 'http', close: () => server.close(overrides.httpDrainMs ?? 6_000) });
-      return server;
-    });
+    const http = await step('http', () => serveHttp(config, overrides, { log, streams, store, routes }, closers));
 
     // 7. Agent channel (Webex or Slack, or its sandbox in this process when no bot token is set).
     //    It registers webhooks pointing at this server, so it starts after HTTP; then the chats.
@@ -289,8 +209,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       scheduler,
       streams,
       chats,
-      hours: hoursService!,
-      supervision: supervision!,
+      hours,
       channel: channelRef!,
       sandbox: sandboxRef,
       slackSandbox: slackSandboxRef,
@@ -398,13 +317,4 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
 const entry = process.argv[1];
 if (entry && import.meta.url === pathToFileURL(entry).href) {
   void runCli();
-}
-
-/** TRANSLATOR: the chat module's translation between visitors and agents, or nothing when off. */
-async function translationOf(config: Config, log: Logger): Promise<{ translation?: ChatTranslation }> {
-  const { agentLanguage, timeoutMs, ...settings } = config.translation;
-  const translator = await createTranslator(settings, { timeoutMs });
-  if (!translator) return {};
-  log.info({ translator: settings.provider, agentLanguage }, 'machine translation on');
-  return { translation: new ChatTranslation({ translator, agentLanguage, timeoutMs, log: log.child({ component: 'translation' }) }) };
 }
