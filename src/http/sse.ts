@@ -37,17 +37,8 @@ export function resumePoint(req: Request): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-export async function serveEvents(req: Request, res: Response, chat: Chat, options: SseOptions): Promise<void> {
-  let sent = resumePoint(req);
-  if (chat.state === 'closed') {
-    const rest = await options.read(chat.id, sent);
-    if (rest.length === 0) {
-      // 204 tells EventSource to stop reconnecting: there is nothing more, ever.
-      res.status(204).end();
-      return;
-    }
-  }
-
+/** Starts the event stream's answer: no buffering on the way, no idle timeout. */
+function openStream(req: Request, res: Response): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -57,11 +48,25 @@ export async function serveEvents(req: Request, res: Response, chat: Chat, optio
   res.flushHeaders();
   req.socket.setNoDelay(true);
   req.socket.setTimeout(0);
+}
+
+/** Whether a closed chat has nothing left after `sent`: then 204 tells EventSource to stop reconnecting. */
+async function nothingMore(res: Response, chat: Chat, sent: number, options: SseOptions): Promise<boolean> {
+  if (chat.state !== 'closed' || (await options.read(chat.id, sent)).length > 0) return false;
+  res.status(204).end();
+  return true;
+}
+
+export async function serveEvents(req: Request, res: Response, chat: Chat, options: SseOptions): Promise<void> {
+  let sent = resumePoint(req);
+  if (await nothingMore(res, chat, sent, options)) return;
+
+  openStream(req, res);
 
   let ended = false;
   let reading = false;
   let readAgain = false;
-  let finalState = false;
+  let finalState = chat.state === 'closed'; // then the stream ends once the rest is sent
   let shownState: Chat['state'] = chat.state;
 
   const write = (chunk: string) => {
@@ -125,13 +130,11 @@ export async function serveEvents(req: Request, res: Response, chat: Chat, optio
   // Subscribe before the first read so nothing falls between the two.
   const unsubscribe = options.notices.subscribe(chat.id, onNotice);
   const unregister = options.streams.add(end);
-  const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs);
-  heartbeat.unref();
+  const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs).unref();
   res.on('close', end);
   options.onOpen?.(chat.id);
 
   write(`retry: 3000\nevent: state\ndata: ${JSON.stringify({ state: chat.state })}\n\n`);
-  if (chat.state === 'closed') finalState = true;
   await catchUp();
 }
 

@@ -4,7 +4,7 @@
 // headers, so the events and messages GETs also take `?token=` (blanked in the logs) and
 // `leave` takes it in its text body.
 import cors from 'cors';
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import {
   chatIdParam,
@@ -23,7 +23,6 @@ import type { TopicHours } from '../services/context.js';
 import { ChatError, type ChatErrorCode } from '../services/errors.js';
 import type { ChatNotices } from '../services/notices.js';
 import type { ServerI18n } from '../i18n.js';
-import type { Store } from '../ports.js';
 import type { RouteMount } from './app.js';
 import { HttpError } from './errors.js';
 import { pollMessages, serveEvents, toWire } from './sse.js';
@@ -31,7 +30,6 @@ import type { StreamRegistry } from './streams.js';
 
 export interface WidgetApiOptions {
   chats: ChatService;
-  store: Store;
   notices: ChatNotices;
   streams: StreamRegistry;
   i18n: ServerI18n;
@@ -106,10 +104,151 @@ function localizedName(topic: Topic, lng: string): string {
   return topic.names[lng] ?? topic.names[base] ?? topic.names.en ?? Object.values(topic.names)[0] ?? topic.id;
 }
 
-export function widgetApi(options: WidgetApiOptions): RouteMount {
-  const { chats, store, i18n } = options;
+/** The chat of `:id` when the request carries its token (the query's too when allowed). */
+async function authorized(chats: ChatService, req: Request, allowQuery = false): Promise<Chat> {
+  const { id } = chatIdParam.parse(req.params);
+  const token = bearer(req) ?? (allowQuery ? queryToken(req) : null);
+  return chats.authorize(id, token);
+}
+
+/** The config, a new chat, and a visitor's message. */
+function startRoutes(router: Router, options: WidgetApiOptions, limits: { create: RequestHandler; message: RequestHandler }): void {
+  const { chats, i18n } = options;
+  router.get(
+    '/config',
+    handle(async (req, res) => {
+      const { lang } = configQuery.parse(req.query);
+      const lng = i18n.resolve(lang);
+      const now = options.now();
+      const topics = await chats.topics();
+      const list = await Promise.all(
+        topics.map(async (topic): Promise<TopicInfo> => {
+          const hours = await options.hours(topic.id, now);
+          return {
+            id: topic.id,
+            name: localizedName(topic, lng),
+            mode: topic.mode,
+            open: hours.open,
+            nextOpening: hours.open || !hours.nextOpening ? null : hours.nextOpening.toISOString(),
+            fields: topic.fields.map((f) => ({
+              name: f.name,
+              type: f.type,
+              required: f.required,
+              label: f.label[lng] ?? f.label.en ?? Object.values(f.label)[0] ?? f.name,
+            })),
+          };
+        }),
+      );
+      res.set('Cache-Control', 'no-store');
+      const body: ConfigResponse = { topics: list, languages: options.languages, language: lng, theme: options.theme ?? {} };
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    '/chats',
+    limits.create,
+    handle(async (req, res) => {
+      // The identity's signature is not checked in this version: accepted, then left aside.
+      const { identity: _identity, ...body } = startChatBody.parse(req.body ?? {});
+      const started = await chats.start(body, {
+        ip: req.ip ?? req.socket.remoteAddress ?? null,
+        userAgent: req.get('user-agent') ?? null,
+      });
+      const answer: StartedChatResponse = {
+        id: started.chat.id,
+        token: started.token,
+        state: started.chat.state,
+        language: started.chat.language,
+        messages: started.messages.map(toWire),
+      };
+      res.status(201).json(answer);
+    }),
+  );
+
+  router.post(
+    '/chats/:id/messages',
+    limits.message,
+    handle(async (req, res) => {
+      const { id } = chatIdParam.parse(req.params);
+      const token = bearer(req);
+      const body = postMessageBody.safeParse(req.body ?? {});
+      if (!body.success) {
+        await chats.authorize(id, token); // a stranger learns nothing, not even about the body
+        throw body.error;
+      }
+      // The token is checked with the append (one round trip for a chat known here).
+      const { seq } = await chats.postMessageWithToken(id, token, body.data.text, body.data.clientId);
+      res.status(202).json({ seq });
+    }),
+  );
+
+}
+
+/** Reading a chat (long-poll and SSE), closing it, and the leave beacon. */
+function readRoutes(router: Router, options: WidgetApiOptions): void {
+  const { chats } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxWait = (options.maxWaitSeconds ?? 30) * 1000;
+  router.get(
+    '/chats/:id/messages',
+    handle(async (req, res) => {
+      const chat = await authorized(chats, req, true);
+      const query = pollQuery.parse(req.query);
+      await chats.touch(chat);
+      const waitMs = chat.state === 'closed' ? 0 : Math.min(query.wait * 1000, maxWait);
+      const messages = await pollMessages(res, chat.id, query.after, waitMs, {
+        notices: options.notices,
+        streams: options.streams,
+        read: (id, after) => chats.messagesAfter(id, after),
+      });
+      if (res.writableEnded || res.destroyed) return;
+      const state = waitMs > 0 ? ((await chats.stateOf(chat.id)) ?? chat.state) : chat.state;
+      res.set('Cache-Control', 'no-store');
+      res.json({ messages: messages.map(toWire), state });
+    }),
+  );
+
+  router.get(
+    '/chats/:id/events',
+    handle(async (req, res) => {
+      const chat = await authorized(chats, req, true);
+      await chats.touch(chat);
+      await serveEvents(req, res, chat, {
+        notices: options.notices,
+        streams: options.streams,
+        heartbeatMs,
+        read: (id, after) => chats.messagesAfter(id, after),
+        state: (id) => chats.stateOf(id),
+        ...(options.onStreamOpen ? { onOpen: options.onStreamOpen } : {}),
+        ...(options.onStreamClose ? { onClose: options.onStreamClose } : {}),
+      });
+    }),
+  );
+
+  router.post(
+    '/chats/:id/close',
+    handle(async (req, res) => {
+      const chat = await authorized(chats, req);
+      const closed = await chats.closeByVisitor(chat);
+      res.json({ state: closed.state });
+    }),
+  );
+
+  router.post(
+    '/chats/:id/leave',
+    express.text({ type: ['text/plain', 'application/octet-stream'], limit: 1024 }),
+    handle(async (req, res) => {
+      const { id } = chatIdParam.parse(req.params);
+      const chat = await chats.authorize(id, bearer(req) ?? beaconToken(req));
+      await chats.leave(chat);
+      res.status(204).end();
+    }),
+  );
+
+}
+
+export function widgetApi(options: WidgetApiOptions): RouteMount {
   const allowed = new Set(options.allowedOrigins.map((o) => o.replace(/\/$/, '')));
 
   return (app: Express) => {
@@ -143,137 +282,8 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
       message: { error: 'rate_limited', message: 'Too many messages; slow down a little.' },
     });
 
-    const authorized = async (req: Request, allowQuery = false): Promise<Chat> => {
-      const { id } = chatIdParam.parse(req.params);
-      const token = bearer(req) ?? (allowQuery ? queryToken(req) : null);
-      return chats.authorize(id, token);
-    };
-
-    router.get(
-      '/config',
-      handle(async (req, res) => {
-        const { lang } = configQuery.parse(req.query);
-        const lng = i18n.resolve(lang);
-        const now = options.now();
-        const topics = (await store.listTopics()).sort((a, b) => a.position - b.position);
-        const list = await Promise.all(
-          topics.map(async (topic): Promise<TopicInfo> => {
-            const hours = await options.hours(topic.id, now);
-            return {
-              id: topic.id,
-              name: localizedName(topic, lng),
-              mode: topic.mode,
-              open: hours.open,
-              nextOpening: hours.open || !hours.nextOpening ? null : hours.nextOpening.toISOString(),
-              fields: topic.fields.map((f) => ({
-                name: f.name,
-                type: f.type,
-                required: f.required,
-                label: f.label[lng] ?? f.label.en ?? Object.values(f.label)[0] ?? f.name,
-              })),
-            };
-          }),
-        );
-        res.set('Cache-Control', 'no-store');
-        const body: ConfigResponse = { topics: list, languages: options.languages, language: lng, theme: options.theme ?? {} };
-        res.json(body);
-      }),
-    );
-
-    router.post(
-      '/chats',
-      createLimit,
-      handle(async (req, res) => {
-        // The identity's signature is not checked in this version: accepted, then left aside.
-        const { identity: _identity, ...body } = startChatBody.parse(req.body ?? {});
-        const started = await chats.start(body, {
-          ip: req.ip ?? req.socket.remoteAddress ?? null,
-          userAgent: req.get('user-agent') ?? null,
-        });
-        const answer: StartedChatResponse = {
-          id: started.chat.id,
-          token: started.token,
-          state: started.chat.state,
-          language: started.chat.language,
-          messages: started.messages.map(toWire),
-        };
-        res.status(201).json(answer);
-      }),
-    );
-
-    router.post(
-      '/chats/:id/messages',
-      messageLimit,
-      handle(async (req, res) => {
-        const { id } = chatIdParam.parse(req.params);
-        const token = bearer(req);
-        const body = postMessageBody.safeParse(req.body ?? {});
-        if (!body.success) {
-          await chats.authorize(id, token); // a stranger learns nothing, not even about the body
-          throw body.error;
-        }
-        // The token is checked with the append (one round trip for a chat known here).
-        const { seq } = await chats.postMessageWithToken(id, token, body.data.text, body.data.clientId);
-        res.status(202).json({ seq });
-      }),
-    );
-
-    router.get(
-      '/chats/:id/messages',
-      handle(async (req, res) => {
-        const chat = await authorized(req, true);
-        const query = pollQuery.parse(req.query);
-        await chats.touch(chat);
-        const waitMs = chat.state === 'closed' ? 0 : Math.min(query.wait * 1000, maxWait);
-        const messages = await pollMessages(res, chat.id, query.after, waitMs, {
-          notices: options.notices,
-          streams: options.streams,
-          read: (id, after) => chats.messagesAfter(id, after),
-        });
-        if (res.writableEnded || res.destroyed) return;
-        const state = waitMs > 0 ? ((await store.getChat(chat.id))?.state ?? chat.state) : chat.state;
-        res.set('Cache-Control', 'no-store');
-        res.json({ messages: messages.map(toWire), state });
-      }),
-    );
-
-    router.get(
-      '/chats/:id/events',
-      handle(async (req, res) => {
-        const chat = await authorized(req, true);
-        await chats.touch(chat);
-        await serveEvents(req, res, chat, {
-          notices: options.notices,
-          streams: options.streams,
-          heartbeatMs,
-          read: (id, after) => chats.messagesAfter(id, after),
-          state: async (id) => (await store.getChat(id))?.state ?? null,
-          ...(options.onStreamOpen ? { onOpen: options.onStreamOpen } : {}),
-          ...(options.onStreamClose ? { onClose: options.onStreamClose } : {}),
-        });
-      }),
-    );
-
-    router.post(
-      '/chats/:id/close',
-      handle(async (req, res) => {
-        const chat = await authorized(req);
-        const closed = await chats.closeByVisitor(chat);
-        res.json({ state: closed.state });
-      }),
-    );
-
-    router.post(
-      '/chats/:id/leave',
-      express.text({ type: ['text/plain', 'application/octet-stream'], limit: 1024 }),
-      handle(async (req, res) => {
-        const { id } = chatIdParam.parse(req.params);
-        const chat = await chats.authorize(id, bearer(req) ?? beaconToken(req));
-        await chats.leave(chat);
-        res.status(204).end();
-      }),
-    );
-
+    startRoutes(router, options, { create: createLimit, message: messageLimit });
+    readRoutes(router, options);
     app.use('/api/v1', router);
   };
 }

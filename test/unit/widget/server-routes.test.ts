@@ -1,18 +1,18 @@
 // The widget's server side over real HTTP in the product's Express app: the built files with
 // their caching and cross-origin headers (and a clear 503 without a build), and the offline
-// form's route (validation, unknown topic, storage, escaping, delivery).
+// form's route (validation, unknown topic, hand-over to the offline service, rate limit).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
-import { offlineRouter, offlineNotice } from '../../../src/http/offline.js';
+import { offlineRouter } from '../../../src/http/offline.js';
 import { listen, type HttpServer } from '../../../src/http/server.js';
 import { StreamRegistry } from '../../../src/http/streams.js';
 import { widgetAssetsRouter, widgetBuildProblem } from '../../../src/http/widget-assets.js';
 import { createLogger } from '../../../src/logger.js';
-import type { AgentChannel, NewOfflineMessage, OfflineMessage, Store } from '../../../src/ports.js';
-import type { Topic } from '../../../src/domain/types.js';
+import type { OfflineInput } from '../../../src/contract/widget-api.js';
+import { ChatError } from '../../../src/services/errors.js';
 
 const log = createLogger({ level: 'silent' });
 const dist = mkdtempSync(join(tmpdir(), 'livechat-widget-dist-'));
@@ -24,28 +24,15 @@ writeFileSync(join(dist, 'widget', 'assets', 'ui-abc123.js'), 'export function m
 writeFileSync(join(dist, 'demo.html'), '<!doctype html><title>demo</title>');
 writeFileSync(join(dist, 'demo', 'demo.css'), 'body{}');
 
-const sales: Topic = {
-  id: 'sales', names: { en: 'Sales', pl: 'Sprzedaż' }, mode: 'group', agents: [], assistant: null,
-  addAgentsAt: 'start', fields: [], position: 0,
+const saved: { input: OfflineInput; ip: string | null }[] = [];
+// The route's collaborator: what it keeps and posts is the offline service's (its own tests).
+const offline = {
+  leave: async (input: OfflineInput, ip: string | null) => {
+    if (input.topic !== 'sales') throw new ChatError('unknown_topic', `There is no topic "${input.topic}".`);
+    saved.push({ input, ip });
+    return { id: saved.length };
+  },
 };
-const saved: NewOfflineMessage[] = [];
-const enqueued: string[] = [];
-const posted: { space: string; markdown: string }[] = [];
-let postFails = false;
-const store = {
-  getTopic: async (id: string) => (id === 'sales' ? sales : null),
-  saveOfflineMessage: async (m: NewOfflineMessage): Promise<OfflineMessage> => {
-    saved.push(m);
-    return { ...m, at: m.at ?? new Date(), id: saved.length };
-  },
-} as unknown as Store;
-const channel = {
-  postAsBot: async (space: string, markdown: string) => {
-    if (postFails) throw new Error('webex down');
-    posted.push({ space, markdown });
-    return ['m1'];
-  },
-} as unknown as AgentChannel;
 
 let server: HttpServer;
 let base: string;
@@ -58,8 +45,8 @@ beforeAll(async () => {
     routes: [
       (a) => a.use(widgetAssetsRouter({ distDir: dist })),
       (a) => a.use('/none', widgetAssetsRouter({ distDir: missing })),
-      (a) => a.use(offlineRouter({ store, log, enqueue: async (md) => void enqueued.push(md) })),
-      (a) => a.use('/direct', offlineRouter({ store, channel, supervisorsSpace: async () => 'space-sup', log, rateLimit: { windowMs: 60_000, limit: 3 } })),
+      (a) => a.use(offlineRouter({ offline })),
+      (a) => a.use('/limited', offlineRouter({ offline, rateLimit: { windowMs: 60_000, limit: 3 } })),
     ],
   });
   server = await listen(app, { port: 0, host: '127.0.0.1', streams: new StreamRegistry(), log });
@@ -122,20 +109,16 @@ describe('POST /api/v1/offline', () => {
     fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const good = { topic: 'sales', name: 'Ola', email: 'ola@example.com', message: 'Call me <@all> [x](http://evil)', language: 'pl', page: 'https://shop.example/p' };
 
-  it('stores the message and queues the notice for the supervisors', async () => {
+  it('hands the parsed message and the visitor IP to the offline service', async () => {
     const res = await post('/api/v1/offline', good);
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ ok: true, id: 1 });
-    expect(saved.at(-1)).toMatchObject({ topicId: 'sales', name: 'Ola', email: 'ola@example.com', language: 'pl', page: 'https://shop.example/p' });
+    expect(await res.json()).toEqual({ ok: true, id: saved.length });
+    expect(saved.at(-1)!.input).toEqual(good);
     expect(saved.at(-1)!.ip).toBeTruthy();
-    const notice = enqueued.at(-1)!;
-    expect(notice).toContain('Sprzedaż');
-    // Visitor text is inert in Webex: no mention, no link.
-    expect(notice).not.toContain('<@all>');
-    expect(notice).not.toContain('](http');
   });
 
-  it('answers 400 naming the bad fields (the errors handler\'s one shape), 404 for an unknown topic', async () => {
+  it("answers 400 naming the bad fields (the errors handler's one shape), 404 for an unknown topic", async () => {
+    const kept = saved.length;
     const bad = await post('/api/v1/offline', { ...good, email: 'nope', message: '   ' });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: string; fields: string[] };
@@ -148,30 +131,13 @@ describe('POST /api/v1/offline', () => {
     expect(await unknown.json()).toMatchObject({ error: 'unknown_topic' });
     const long = await post('/api/v1/offline', { ...good, message: 'x'.repeat(4001) });
     expect(long.status).toBe(400);
+    expect(saved.length).toBe(kept);
   });
 
-  it('without the outbox posts at once; kept in the store when posting fails; rate-limited', async () => {
-    const ok = await post('/direct/api/v1/offline', good);
-    expect(ok.status).toBe(202);
-    expect(posted.at(-1)).toMatchObject({ space: 'space-sup' });
-    postFails = true;
-    const keptBefore = saved.length;
-    const down = await post('/direct/api/v1/offline', good);
-    expect(down.status).toBe(202);
-    expect(saved.length).toBe(keptBefore + 1);
-    postFails = false;
-    await post('/direct/api/v1/offline', good);
-    const limited = await post('/direct/api/v1/offline', good);
+  it('is rate-limited per address', async () => {
+    for (let i = 0; i < 3; i++) expect((await post('/limited/api/v1/offline', good)).status).toBe(202);
+    const limited = await post('/limited/api/v1/offline', good);
     expect(limited.status).toBe(429);
-  });
-
-  it('needs a way to reach the supervisors', () => {
-    expect(() => offlineRouter({ store, log })).toThrow(/enqueue/);
-  });
-
-  it('offlineNotice escapes every visitor value', () => {
-    const md = offlineNotice({ ...good, name: '**Boss**', email: 'a_b@example.com' }, 'Sales');
-    expect(md).toContain('\\*\\*Boss\\*\\*');
-    expect(md).not.toContain('<@all>');
+    expect(await limited.json()).toMatchObject({ error: 'rate_limited' });
   });
 });
