@@ -67,19 +67,30 @@ const HANDOFF_TEXT_KEY: Record<HandoffReason, string> = {
 
 class DeadlineError extends Error {}
 
+function botMessage(text: string, quickReplies: string[] = [], fallback = false): BotMessage {
+  const replies = [...new Set(quickReplies.map((q) => q.trim().slice(0, MAX_QUICK_REPLY_CHARS)).filter(Boolean))].slice(0, MAX_QUICK_REPLIES);
+  const data: BotMessage['data'] = {};
+  if (replies.length) data.quickReplies = replies;
+  if (fallback) data.fallback = true;
+  return { text, quickReplies: replies, data: Object.keys(data).length ? data : null };
+}
+
+/** The chat so far as assistant turns, without the visitor's new `text` if it is stored already. */
+async function historyOf(store: AssistantServiceDeps['store'], chat: Chat, text: string | null): Promise<AssistantTurn[]> {
+  const stored: ChatMessage[] = await store.listMessages(chat.id, 0, HISTORY_LIMIT);
+  const turns: AssistantTurn[] = stored
+    .filter((m) => m.from === 'visitor' || m.from === 'bot')
+    .map((m) => ({ from: m.from, text: m.text, ...(m.data?.fallback === true ? { fallback: true } : {}) }));
+  const last = turns[turns.length - 1];
+  if (text !== null && last?.from === 'visitor' && last.text.trim() === text.trim()) turns.pop();
+  return turns;
+}
+
 export function createAssistantService(deps: AssistantServiceDeps): AssistantService {
   const { assistant, store, texts, turnLimit } = deps;
   const timeoutMs = deps.timeoutMs ?? 20_000;
   const log = deps.log.child({ module: 'assistant-service', provider: assistant.name });
   const configured = assistant.name !== 'none';
-
-  const botMessage = (text: string, quickReplies: string[] = [], fallback = false): BotMessage => {
-    const replies = [...new Set(quickReplies.map((q) => q.trim().slice(0, MAX_QUICK_REPLY_CHARS)).filter(Boolean))].slice(0, MAX_QUICK_REPLIES);
-    const data: BotMessage['data'] = {};
-    if (replies.length) data.quickReplies = replies;
-    if (fallback) data.fallback = true;
-    return { text, quickReplies: replies, data: Object.keys(data).length ? data : null };
-  };
 
   /** The handoff outcome: the provider's own words if it had any, else ours. */
   const handOff = (chat: Chat, handoff: Handoff, said: BotMessage[] = []): AssistantOutcome => {
@@ -87,16 +98,6 @@ export function createAssistantService(deps: AssistantServiceDeps): AssistantSer
     const polite = said.length > 0 && ['intent', 'tool', 'fallbacks'].includes(handoff.reason);
     return { messages: polite ? said : [...said, botMessage(texts(chat.language, HANDOFF_TEXT_KEY[handoff.reason]))], handoff };
   };
-
-  async function history(chat: Chat, text: string | null): Promise<AssistantTurn[]> {
-    const stored: ChatMessage[] = await store.listMessages(chat.id, 0, HISTORY_LIMIT);
-    const turns: AssistantTurn[] = stored
-      .filter((m) => m.from === 'visitor' || m.from === 'bot')
-      .map((m) => ({ from: m.from, text: m.text, ...(m.data?.fallback === true ? { fallback: true } : {}) }));
-    const last = turns[turns.length - 1];
-    if (text !== null && last?.from === 'visitor' && last.text.trim() === text.trim()) turns.pop();
-    return turns;
-  }
 
   /** One provider call under the deadline; failures become a handoff. */
   async function ask(chat: Chat, call: (ctx: AssistantContext) => Promise<AssistantReply>, ctx: Omit<AssistantContext, 'signal'>): Promise<AssistantOutcome> {
@@ -140,7 +141,7 @@ export function createAssistantService(deps: AssistantServiceDeps): AssistantSer
       if (chat.state !== 'bot') return NOTHING;
       if (!configured) return { messages: [], handoff: { reason: 'error', detail: 'no assistant configured' } };
       if (wantsHuman(text, chat.language)) return handOff(chat, { reason: 'visitor_request' });
-      const turns = await history(chat, text);
+      const turns = await historyOf(store, chat, text);
       if (turnLimitReached(turns, turnLimit)) return handOff(chat, { reason: 'turn_limit', detail: `${turnLimit} answers` });
       const ctx = { chatId: chat.id, language: chat.language, topicId: chat.topicId, history: turns };
       const outcome = await ask(chat, (c) => assistant.reply({ ...c, text }), ctx);
