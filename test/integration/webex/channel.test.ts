@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
 import { WebexClient } from '../../../src/adapters/channel/webex/client.js';
-import { signWebhookBody } from '../../../src/adapters/channel/webex/signature.js';
 import { RefreshingToken, type RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
 import { startSandboxServer } from '../../../src/sandbox/index.js';
 import { plain } from '../../../src/domain/rich-text.js';
 import type { CardSpec, OutgoingMessage } from '../../../src/ports.js';
-import { json, startFakeServer } from '../../unit/webex/fake-server.js';
+import { json, signWebhookBody, startFakeServer } from '../../unit/webex/fake-server.js';
 import { collectingHandlers, eventually, startReceiver, type Receiver } from './harness.js';
 
 const SECRET = 'integration-secret';

@@ -1,4 +1,5 @@
 // A tiny HTTP server for the Webex client's unit tests: each test answers requests itself.
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -41,4 +42,9 @@ export async function startFakeServer(route: Route) {
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Webex's webhook signature, computed here independently of the code under test. */
+export function signWebhookBody(rawBody: Buffer | string, secret: string): string {
+  return createHmac('sha1', secret).update(rawBody).digest('hex');
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebexApiError, WebexClient } from '../../../src/adapters/channel/webex/client.js';
-import { signWebhookBody, verifyWebhookSignature } from '../../../src/adapters/channel/webex/signature.js';
+import { verifyWebhookSignature } from '../../../src/adapters/channel/webex/signature.js';
 import { RefreshingToken, type RelayTokens } from '../../../src/adapters/channel/webex/tokens.js';
-import { json, startFakeServer } from './fake-server.js';
+import { json, signWebhookBody, startFakeServer } from './fake-server.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {

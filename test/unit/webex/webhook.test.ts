@@ -3,9 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
-import { signWebhookBody } from '../../../src/adapters/channel/webex/signature.js';
 import type { AgentMessage, CardAction } from '../../../src/ports.js';
-import { json, startFakeServer } from './fake-server.js';
+import { json, signWebhookBody, startFakeServer } from './fake-server.js';
 
 const SECRET = 'unit-secret';
 const BOT = { id: 'BOT', emails: ['bot@example.com'], displayName: 'Bot', type: 'bot' };

@@ -22,7 +22,8 @@ import { InboundPipeline, headerValue, type Headers } from '../shared/inbound.js
 import { KeyedQueue } from '../shared/keyed-queue.js';
 import { PeopleCache } from '../shared/people.js';
 import type { RetryPolicy } from '../shared/retry.js';
-import { WEBEX_API_BASE, WebexApiError, WebexClient, isWebexStatus, type WebexPerson } from './client.js';
+import { WEBEX_API_BASE, WebexApiError, WebexClient, isWebexStatus } from './client.js';
+import type { WebexPerson } from './resources.js';
 import { spaceLinkOf } from './ids.js';
 import { WebexInbound, toPerson } from './inbound.js';
 import { renderMarkdown, renderMessage, webexParts } from './render.js';

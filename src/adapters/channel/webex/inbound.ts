@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { AgentMessage, CardAction, ChannelHandlers, Person, WebhookResult } from '../../../ports.js';
 import type { Headers, InboundPipeline } from '../shared/inbound.js';
 import type { PeopleCache } from '../shared/people.js';
-import { isWebexStatus, type WebexClient, type WebexMessage, type WebexPerson } from './client.js';
+import { isWebexStatus, type WebexClient } from './client.js';
+import type { WebexMessage, WebexPerson } from './resources.js';
 import { stripBotMention } from './escape.js';
 
 // Webhook envelope: ids and metadata only, never message text.

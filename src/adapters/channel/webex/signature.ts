@@ -3,10 +3,6 @@
 // and in constant time.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function signWebhookBody(rawBody: Buffer | string, secret: string): string {
-  return createHmac('sha1', secret).update(rawBody).digest('hex');
-}
-
 export function verifyWebhookSignature(
   rawBody: Buffer,
   header: string | string[] | undefined,

@@ -3,7 +3,8 @@
 // spaces). Registering is idempotent: a hook of the same name is reused and repaired, duplicates
 // are removed. Stopping one instance keeps them (other instances behind the same bot still need
 // them); a single-instance setup such as the in-process sandbox removes its own.
-import type { WebexClient, WebexWebhook } from './client.js';
+import type { WebexClient } from './client.js';
+import type { WebexWebhook } from './resources.js';
 
 export interface WebhookTarget {
   /** Public URL of our `POST /webhooks/webex` route. */
