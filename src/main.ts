@@ -137,8 +137,19 @@ async function serveHttp(
 /** The in-process sandboxes' consoles and APIs, served once step 7 has created them. */
 function sandboxRoutes(current: () => { sandbox: Sandbox | null; slackSandbox: SlackSandbox | null }): RouteMount[] {
   return [
-    (app) => app.use('/sandbox/slack', (req, res, next) => current().slackSandbox?.router(req, res, next) ?? next()),
-    (app) => app.use('/sandbox', (req, res, next) => current().sandbox?.router(req, res, next) ?? next()),
+    // A router returns nothing: `?? next()` would also pass on every request it handles.
+    (app) =>
+      app.use('/sandbox/slack', (req, res, next) => {
+        const slack = current().slackSandbox;
+        if (slack) slack.router(req, res, next);
+        else next();
+      }),
+    (app) =>
+      app.use('/sandbox', (req, res, next) => {
+        const webex = current().sandbox;
+        if (webex) webex.router(req, res, next);
+        else next();
+      }),
   ];
 }
 
