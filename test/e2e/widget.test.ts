@@ -254,7 +254,7 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     expect(await emailError.isVisible()).toBe(true);
     expect(await w.field('email').getAttribute('aria-invalid')).toBe('true');
 
-    // Valid to the browser, refused by the server (consecutive dots): its 422 shows on the field.
+    // Valid to the browser, refused by the server (consecutive dots): its 400 shows on the field.
     await w.field('email').fill('jan..kowalski@example.com');
     await w.submit.click();
     await page.locator('live-chat-widget .lc-error', { hasText: 'E-mail: please check this field.' }).waitFor();
