@@ -161,7 +161,7 @@ export class SlackClient {
       });
       items.push(...((page[key] as T[] | undefined) ?? []));
       cursor = page.response_metadata?.next_cursor || undefined;
-      if (cursor && seen.has(cursor)) throw new Error(`Slack ${method} pagination loops`);
+      if (cursor && seen.has(cursor)) throw new ChannelError(`Slack ${method} pagination loops`, false);
       if (cursor) seen.add(cursor);
     } while (cursor);
     return items;

@@ -136,7 +136,7 @@ export class WebexClient {
       items.push(...(page.data?.items ?? []));
       visited.add(url);
       url = page.link ? this.sameOrigin(page.link) : null;
-      if (url && visited.has(url)) throw new Error(`Webex pagination loops back to ${new URL(url).pathname}`);
+      if (url && visited.has(url)) throw new ChannelError(`Webex pagination loops back to ${new URL(url).pathname}`, false);
     }
     return items;
   }
@@ -256,7 +256,7 @@ export class WebexClient {
   private sameOrigin(link: string): string {
     const url = new URL(link, this.baseUrl);
     if (url.origin !== this.origin) {
-      throw new Error(`Webex pagination link points to another origin (${url.origin}); refusing to follow it`);
+      throw new ChannelError(`Webex pagination link points to another origin (${url.origin}); refusing to follow it`, false);
     }
     return url.toString();
   }
