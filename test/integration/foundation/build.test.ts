@@ -49,10 +49,12 @@ describe('the production build', () => {
 
       const server = runNode([path.join(outDir, 'src', 'main.js')], bareEnv({ DATA_DIR: dataDir, PORT: '0' }));
       try {
-        const ready = JSON.parse(await server.waitFor(/"msg":"ready"/, READY_MS)) as { url: string; database: string };
+        const line = await server.waitFor(/"msg":"ready"/, READY_MS);
+        const ready = JSON.parse(line) as { url: string; database: string; sandboxConsole?: string };
         expect(ready.database).toMatch(/^embedded/);
+        expect(ready.sandboxConsole, line).toBeDefined();
         expect((await fetch(`${ready.url}/healthz`)).status).toBe(200);
-        expect((await fetch(`${ready.url}/sandbox/`)).status, 'the sandbox console').toBe(200);
+        expect((await fetch(ready.sandboxConsole!)).status, 'the sandbox console').toBe(200);
         expect((await fetch(`${ready.url}/widget.js`)).status, 'the built widget').toBe(200);
       } finally {
         server.process.kill('SIGTERM');

@@ -46,5 +46,5 @@ describe('the CLI', () => {
       cli.process.kill('SIGTERM');
       expect(await cli.exited, round).toEqual({ code: 0, signal: null });
     }
-  });
+  }, 240_000); // two starts, each allowed the 120 s of its wait for `ready` (busy machines)
 });
