@@ -3,6 +3,7 @@
 // the chat as the original words.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { emphasis, paragraph } from '../../../src/domain/rich-text.js';
 import { CachedTranslator } from '../../../src/adapters/translate/cache.js';
 import { GoogleTranslator } from '../../../src/adapters/translate/google.js';
 import { ChatTranslation } from '../../../src/services/translation.js';
@@ -78,7 +79,7 @@ describe('GoogleTranslator', () => {
       log,
     });
     nock(API).post(PATH).query(true).reply(500, { error: { code: 500, message: 'Internal error' } });
-    expect(await translation.lineForAgents('pl', 'dzień dobry')).toBeNull();
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toBeNull();
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
 
     nock(API)
@@ -86,7 +87,7 @@ describe('GoogleTranslator', () => {
       .query(true)
       .once()
       .reply(200, { data: { translations: [{ translatedText: 'good morning', detectedSourceLanguage: 'pl' }] } });
-    expect(await translation.lineForAgents('pl', 'dzień dobry')).toBe('_(pl → en) good morning_');
-    expect(await translation.lineForAgents('pl', 'dzień dobry')).toBe('_(pl → en) good morning_');
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
   });
 });
