@@ -88,12 +88,12 @@ type Deliver = (item: OutboxItem) => Promise<void>;
 class TestWorker extends OutboxWorker {
   constructor(
     lanes: Lanes,
-    private readonly attempt: Deliver,
+    private readonly deliverWith: Deliver,
   ) {
     super({ store: lanes as unknown as OutboxOptions['store'], log, sweepMs: 20, baseDelayMs: 5, maxDelayMs: 50 });
   }
 
-  override start(deliver: Deliver = this.attempt): void {
+  override start(deliver: Deliver = this.deliverWith): void {
     super.start(deliver);
   }
 }
