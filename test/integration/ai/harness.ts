@@ -19,7 +19,7 @@ import { createServerI18n } from '../../../src/i18n.js';
 import type { AgentChannel } from '../../../src/ports.js';
 import { createSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { createAssistantService } from '../../../src/services/assistant.js';
-import { BotPhase } from '../../../src/services/bot-phase.js';
+import type { BotPhase } from '../../../src/services/bot-phase.js';
 import { createChatModule, type ChatModule } from '../../../src/services/chat-module.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 
@@ -57,7 +57,6 @@ export async function startAiStack(options: { assistant: AssistantSettings; topi
     turnLimit: options.turnLimit ?? 8,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const phase = new BotPhase({ assistant: service, log });
   const hours = () => ({ open: true, nextOpening: null });
   const module = createChatModule({
     store,
@@ -73,14 +72,14 @@ export async function startAiStack(options: { assistant: AssistantSettings; topi
       supervisors: { spaceTitle: 'Supervisors', emails: [] },
     },
     outbox: { sweepMs: 100, leaseMs: 10_000, baseDelayMs: 50, maxDelayMs: 500 },
-    chatHooks: phase.hooks,
+    assistant: service,
   });
-  phase.attach(module);
+  const phase = module.botPhase!;
 
   let channel: WebexChannel | null = null;
   let sandbox: Sandbox | null = null;
   const routes: RouteMount[] = [
-    widgetApi({ chats: module.chats, store, notices: module.notices, streams, i18n, hours, now: () => new Date(), allowedOrigins: [], languages: ['en', 'pl', 'de', 'fr', 'es'] }),
+    widgetApi({ chats: module.chats, notices: module.notices, streams, i18n, hours, now: () => new Date(), allowedOrigins: [], languages: ['en', 'pl', 'de', 'fr', 'es'] }),
     webhookRoutes(() => channel as AgentChannel | null),
     (app) => app.use('/sandbox', (req, res, next) => (sandbox ? sandbox.router(req, res, next) : next())),
   ];
