@@ -2,7 +2,7 @@
 // words with a translation into their language under them; visitors read the agents' replies in
 // theirs, the original kept in the message's data. Translation is best effort: a slow or failing
 // translator never holds a message back or loses it, the original words are used instead.
-import { emphasis, paragraph, type RichText } from '../domain/rich-text.js';
+import { paragraph, type RichText } from '../domain/rich-text.js';
 import type { Logger } from '../logger.js';
 import type { Translator } from '../ports.js';
 
@@ -39,8 +39,8 @@ export class ChatTranslation {
   }
 
   /**
-   * The note shown under a visitor's message in the space, `(pl → en) good morning` in italics;
-   * null when not needed, when the words are already in the agents' language, or when the
+   * The note shown under a visitor's message in the space, `(pl → en) good morning` (the
+   * channel shows notes in italics); null when not needed, when the words are already in the agents' language, or when the
    * translator failed.
    */
   async noteForAgents(chatLanguage: string, text: string, chatId?: string): Promise<RichText | null> {
@@ -78,12 +78,12 @@ export class ChatTranslation {
   }
 }
 
-/** `(pl → en) text` in italics, one paragraph per blank-line-separated part of the text. */
+/** `(pl → en) text`, one paragraph per blank-line-separated part of the text. */
 export function translationNote(from: string, to: string, text: string): RichText {
   const parts = text
     .trim()
     .split(/\n\s*\n/)
     .map((part) => part.trim())
     .filter(Boolean);
-  return parts.map((part, i) => paragraph(emphasis(i === 0 ? `(${from} → ${to}) ${part}` : part)));
+  return parts.map((part, i) => paragraph(i === 0 ? `(${from} → ${to}) ${part}` : part));
 }

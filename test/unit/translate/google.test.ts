@@ -3,7 +3,7 @@
 // the chat as the original words.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { emphasis, paragraph } from '../../../src/domain/rich-text.js';
+import { paragraph } from '../../../src/domain/rich-text.js';
 import { CachedTranslator } from '../../../src/adapters/translate/cache.js';
 import { GoogleTranslator } from '../../../src/adapters/translate/google.js';
 import { ChatTranslation } from '../../../src/services/translation.js';
@@ -87,7 +87,7 @@ describe('GoogleTranslator', () => {
       .query(true)
       .once()
       .reply(200, { data: { translations: [{ translatedText: 'good morning', detectedSourceLanguage: 'pl' }] } });
-    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
-    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph('(pl → en) good morning')]);
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph('(pl → en) good morning')]);
   });
 });

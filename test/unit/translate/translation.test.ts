@@ -1,7 +1,7 @@
 // ChatTranslation: when it translates, what agents and visitors see, and that a failing or
 // silent translator leaves the original words (with a warning that does not carry them).
 import { describe, expect, it } from 'vitest';
-import { emphasis, paragraph } from '../../../src/domain/rich-text.js';
+import { paragraph } from '../../../src/domain/rich-text.js';
 import { ChatTranslation, translationNote } from '../../../src/services/translation.js';
 import { capturingLog, ScriptedTranslator } from './support.js';
 
@@ -36,7 +36,7 @@ describe('ChatTranslation', () => {
 
   it('gives agents an italic line with the languages, and the visitor the reply in Polish with the original kept', async () => {
     const { translation, translator } = service();
-    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph(emphasis('(pl → en) good morning'))]);
+    expect(await translation.noteForAgents('pl', 'dzień dobry')).toEqual([paragraph('(pl → en) good morning')]);
     expect(await translation.forVisitor('pl', 'How can I help?')).toEqual({
       text: 'W czym mogę pomóc?',
       data: { original: 'How can I help?', from: 'en', to: 'pl' },
@@ -50,8 +50,8 @@ describe('ChatTranslation', () => {
 
   it('keeps the translation literal (the adapter escapes it like the visitor’s own words), a paragraph per part', async () => {
     const { translation } = service();
-    expect(await translation.noteForAgents('pl', 'dwa *ważne* @all <b>')).toEqual([paragraph(emphasis('(pl → en) two *important* @all <b>'))]);
-    expect(translationNote('pl', 'en', 'line one\n\n# two')).toEqual([paragraph(emphasis('(pl → en) line one')), paragraph(emphasis('# two'))]);
+    expect(await translation.noteForAgents('pl', 'dwa *ważne* @all <b>')).toEqual([paragraph('(pl → en) two *important* @all <b>')]);
+    expect(translationNote('pl', 'en', 'line one\n\n# two')).toEqual([paragraph('(pl → en) line one'), paragraph('# two')]);
   });
 
   it('adds nothing when the words are already in the target language', async () => {
