@@ -38,8 +38,9 @@ const tomorrowMidnight = () => {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)).toISOString();
 };
 
+/** The message's markdown with the escapes the Webex adapter adds undone: the words as shown, marks kept. */
 function textOf(m: WebexMessage): string {
-  return m.markdown ?? m.text ?? '';
+  return (m.markdown ?? m.text ?? '').replace(/\\([^\w\s])/g, '$1');
 }
 
 /** Posts a command mentioning the bot; returns a waiter for the bot's answers after it. */
@@ -204,7 +205,8 @@ describe('supervisors in their space', () => {
     const stats = textOf(await (await command(sam, 'show stats for today'))(/Statistics/));
     const section = (title: string) => {
       const from = stats.indexOf(`**${title}**`);
-      const to = stats.indexOf('\n\n', from);
+      // Up to the next section's bold title (a section's list follows its title after a blank line).
+      const to = stats.indexOf('\n\n**', from);
       return stats.slice(from, to < 0 ? undefined : to);
     };
     const billingPart = `${section('Billing')}\n`;
@@ -252,8 +254,9 @@ describe('supervisors in their space', () => {
  
     // Supervisors read what was kept, newest first.
     const list = await (await command(sam, 'offline 5'))(/Offline messages/);
+    expect(textOf(list)).toMatch(/\*\*Olga\*\* \(olga@example\.com\): Please call me back/);
     // The e-mail's `@` is escaped so Webex makes no link or mention of it.
-    expect(textOf(list)).toMatch(/\*\*Olga\*\* \(olga\\@example\.com\): Please call me back/);
+    expect(list.markdown).toContain('olga\\@example.com');
   });
 
   it('a change made through one instance reaches another instance on the same database', async () => {
