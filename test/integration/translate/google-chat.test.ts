@@ -47,7 +47,7 @@ describe('translated chat (TRANSLATOR=google)', () => {
     await latestCard(bob, room, true);
     await visitor.send('Hallo, wo ist mein Paket?');
     const line = await waitForText(bob, room, /Greta/);
-    expect(line.markdown).toBe('**Greta:** Hallo, wo ist mein Paket?\n_(de → en) Hello, where is my parcel?_');
+    expect(line.markdown).toBe('**Greta:** Hallo, wo ist mein Paket?\n_\\(de → en\\) Hello, where is my parcel?_');
 
     await bob.say(room, 'It is on its way today.');
     const reply = await visitor.waitFor((m) => m.from === 'agent');

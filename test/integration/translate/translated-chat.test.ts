@@ -52,14 +52,15 @@ describe('translated chat (TRANSLATOR=llm)', () => {
     // Visitor → space: her words, then the translation, in one message.
     expect((await visitor.send('dzień dobry')).status).toBe(202);
     const first = await waitForText(alice, room, /\*\*Anna:\*\* dzień dobry/);
-    expect(first.markdown).toBe('**Anna:** dzień dobry\n_(pl → en) good morning_');
+    // The note is escaped like every span (Webex shows `(pl → en)`).
+    expect(first.markdown).toBe('**Anna:** dzień dobry\n_\\(pl → en\\) good morning_');
     expect(first.personEmail).toBe('relay@example.com');
 
     // The translation is escaped like her words: no formatting, no mention of everyone.
     await visitor.send('Czy wysyłacie do *Gdańska*? <@all>');
     const second = await waitForText(alice, room, /Gdańska/);
     expect(second.markdown).toBe(
-      '**Anna:** Czy wysyłacie do \\*Gdańska\\*? &lt;\\@all&gt;\n_(pl → en) Do you ship to \\*Gdańsk\\*? &lt;\\@all&gt;_',
+      '**Anna:** Czy wysyłacie do \\*Gdańska\\*? &lt;\\@all&gt;\n_\\(pl → en\\) Do you ship to \\*Gdańsk\\*? &lt;\\@all&gt;_',
     );
 
     // Agent → visitor: alice writes English, Anna reads Polish; the original is kept.
