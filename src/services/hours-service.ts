@@ -2,14 +2,7 @@
 // only seeds an empty database. Every instance keeps the value in memory; a change is written
 // (with its actor: the store audits every setting) and announced on the event bus, and every
 // instance drops its copy on that notice, so the next question reads the new hours.
-import {
-  availability,
-  scheduleFor,
-  validateHours,
-  validateTopicHours,
-  type Availability,
-  type HoursSettings,
-} from '../domain/hours.js';
+import { availability, scheduleFor, validateHoursSettings, type Availability, type HoursSettings } from '../domain/hours.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, Json, SettingsStore, Unsubscribe } from '../ports.js';
 
@@ -23,25 +16,6 @@ export interface HoursServiceOptions {
   log: Logger;
   /** The config file's hours: written once into an empty database, and the fallback if the stored value is unreadable. */
   seed: HoursSettings;
-}
-
-/** Names every problem of a whole HoursSettings value (stored data, or an edit before saving). */
-export function checkHoursSettings(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null) return ['hours: expected an object'];
-  const v = value as Record<string, unknown>;
-  const errors: string[] = [];
-  const base = validateHours(v.default);
-  if (!base.ok) errors.push(...base.errors.map((e) => `default: ${e}`));
-  const topics = v.topics;
-  if (typeof topics !== 'object' || topics === null || Array.isArray(topics)) {
-    errors.push('topics: expected an object');
-  } else {
-    for (const [id, t] of Object.entries(topics)) {
-      const checked = validateTopicHours(t);
-      if (!checked.ok) errors.push(...checked.errors.map((e) => `topics.${id}: ${e}`));
-    }
-  }
-  return errors;
 }
 
 export class HoursService {
@@ -96,13 +70,13 @@ export class HoursService {
   private async read(): Promise<HoursSettings> {
     const stored = await this.options.store.getSetting(HOURS_SETTING);
     if (stored === undefined) return this.options.seed;
-    const errors = checkHoursSettings(stored);
-    if (errors.length) {
+    const checked = validateHoursSettings(stored);
+    if (!checked.ok) {
       // Someone edited the row by hand: keep serving, with the configured hours, and say why.
-      this.options.log.error({ errors: errors.slice(0, 10) }, 'stored hours are invalid; using the configured hours');
+      this.options.log.error({ errors: checked.errors.slice(0, 10) }, 'stored hours are invalid; using the configured hours');
       return this.options.seed;
     }
-    return stored as unknown as HoursSettings;
+    return checked.value;
   }
 
   /** Whether a topic is open at `at`, and when it next opens or closes. */
@@ -129,8 +103,8 @@ export class HoursService {
     change: (current: HoursSettings) => HoursSettings,
   ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {
     const next = change(await this.read());
-    const errors = checkHoursSettings(next);
-    if (errors.length) return { ok: false, errors };
+    const checked = validateHoursSettings(next);
+    if (!checked.ok) return { ok: false, errors: checked.errors };
     await this.options.store.setSetting(HOURS_SETTING, next as unknown as Json, actor);
     this.invalidate();
     try {

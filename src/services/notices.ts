@@ -67,9 +67,4 @@ export class ChatNotices {
       }
     };
   }
-
-  /** Chats with at least one local listener: their visitors are connected to this instance. */
-  connectedChats(): string[] {
-    return [...this.listeners.keys()];
-  }
 }
