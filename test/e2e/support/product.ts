@@ -8,7 +8,6 @@ import { loadConfig } from '../../../src/config.js';
 import { startApp, type RunningApp } from '../../../src/main.js';
 import { offlineRouter } from '../../../src/http/offline.js';
 import { widgetAssetsRouter, widgetBuildProblem } from '../../../src/http/widget-assets.js';
-import { SUPERVISORS_LANE } from '../../../src/services/context.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -77,11 +76,7 @@ export async function startProduct(options: { allowedOrigins?: string[] } = {}):
   };
 
   const app = await startApp(config, { port: 0, host: '127.0.0.1', routes: [mount], sandboxDataDir: null, outbox: { sweepMs: 200, baseDelayMs: 50, maxDelayMs: 500 } });
-  offline = offlineRouter({
-    store: app.store,
-    enqueue: (markdown) => app.chats.core.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', markdown }),
-    log: app.log,
-  });
+  offline = offlineRouter({ offline: app.chats.offline });
   const sandbox = app.sandbox;
   if (!sandbox) throw new Error('e2e: the product did not start its sandbox');
 
