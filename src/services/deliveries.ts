@@ -144,7 +144,7 @@ export class Deliverer {
   // -------------------------------------------------------------------------------------------
   // The supervisors' space: created once, its id kept in the settings.
 
-  async supervisorsSpace(): Promise<string> {
+  private async supervisorsSpace(): Promise<string> {
     const { store, channel } = this;
     const known = await store.getSetting<string>(SUPERVISORS_SPACE_SETTING);
     if (typeof known === 'string') return known;

@@ -45,7 +45,7 @@ export class Presence {
     this.timer = null;
   }
 
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
     try {

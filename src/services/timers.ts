@@ -70,7 +70,7 @@ export class ChatTimersService {
     }
   }
 
-  async sweep(): Promise<void> {
+  private async sweep(): Promise<void> {
     const now = this.options.clock.now();
     const policy = timerPolicy(this.options.settings.timers);
     const open = await this.store.listChats({ states: OPEN_STATES });
@@ -100,7 +100,7 @@ export class ChatTimersService {
     await this.options.announcer.tellSpace(warned, plain('⏳ The visitor has been quiet for a while and was asked whether they are still there.'));
   }
 
-  async unclaimed(chatId: string): Promise<void> {
+  private async unclaimed(chatId: string): Promise<void> {
     const chat = chatId ? await this.store.getChat(chatId) : null;
     if (!chat || chat.state !== 'queued' || !this.options.settings.supervisors.emails.length) return;
     const waitedMs = this.options.clock.now().getTime() - chat.createdAt.getTime();
@@ -108,7 +108,7 @@ export class ChatTimersService {
     await this.options.announcer.deliver(SUPERVISORS_LANE, { kind: 'unclaimed_alert', chatId: chat.id, waitedMs });
   }
 
-  async purge(): Promise<number> {
+  private async purge(): Promise<number> {
     const { store, settings, log, clock } = this.options;
     const now = clock.now().getTime();
     const cutoff = new Date(now - settings.timers.retention);

@@ -61,7 +61,7 @@ export class Supervision {
     return typeof id === 'string' ? id : null;
   }
 
-  isSupervisor(email: string): boolean {
+  private isSupervisor(email: string): boolean {
     return this.supervisors.has(email.toLowerCase());
   }
 
