@@ -17,7 +17,7 @@ import type { ChatTranslation } from './translation.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
 
 export interface DeskHooks {
-  /** A message in a space that is not a chat's (the supervisors' space, issue 7). */
+  /** A message in a space that is not a chat's (the supervisors' space). */
   onOtherSpaceMessage?(message: AgentMessage): Promise<void>;
   onOtherSpaceAction?(action: CardAction): Promise<void>;
 }

@@ -1,4 +1,4 @@
-// Machine translation between a visitor and the agents (DESIGN §8): agents see the visitor's
+// Machine translation between a visitor and the agents: agents see the visitor's
 // words with a translation into their language under them; visitors read the agents' replies in
 // theirs, the original kept in the message's data. Translation is best effort: a slow or failing
 // translator never holds a message back or loses it, the original words are used instead.
