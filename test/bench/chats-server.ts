@@ -1,7 +1,7 @@
 // The product under load for chats.bench.ts, in its own process (so its RSS and CPU are its
 // own, and the Webex SDK's once-per-process API base is this sandbox's). Instrumented at our
 // boundaries, with epoch timestamps (performance.timeOrigin + now) comparable across processes:
-// - visitor → Webex: the HTTP request arrives (diagnostics channel) → channel.postAsVisitor is
+// - visitor → Webex: the HTTP request arrives (diagnostics channel) → channel.post (as the visitor) is
 //   called (the sandbox's handling of that call is not counted);
 // - Webex → visitor: onAgentMessage is entered (the webhook was verified and the message
 //   fetched from Webex: that fetch is Webex's time) → the client process notes when the SSE
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     if (match?.[1]) arrived.set(match[1], epoch());
   });
   // Where the inbound time goes, per message: request in → the store's append called (HTTP
-  // parsing, rate limit, token check) → append answered (the database) → postAsVisitor called
+  // parsing, rate limit, token check) → append answered (the database) → channel.post called
   // (the outbox worker: a claim, unless the append leased the delivery).
   const appendStarted = new Map<string, number>();
   const appendEnded = new Map<string, number>();
@@ -94,17 +94,17 @@ async function main(): Promise<void> {
       }
     };
   store.appendMessage = timed(store.appendMessage.bind(store));
-  if (store.appendMessageWithOutbox) store.appendMessageWithOutbox = timed(store.appendMessageWithOutbox.bind(store));
+  store.appendMessageWithOutbox = timed(store.appendMessageWithOutbox.bind(store));
   // The event loop's delay: high when the machine (or this process) is busy, whatever our code does.
   const LOOP_TICK_MS = 5;
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
   loopDelay.enable();
 
   const channel = app.channel;
-  const postAsVisitor = channel.postAsVisitor.bind(channel);
-  channel.postAsVisitor = async (spaceId, markdown) => {
+  const post = channel.post.bind(channel);
+  channel.post = async (spaceId, message) => {
     const at = epoch();
-    const chatId = chatOfSpace.get(spaceId);
+    const chatId = message.speaker.kind === 'visitor' ? chatOfSpace.get(spaceId) : undefined;
     const start = chatId ? arrived.get(chatId) : undefined;
     if (chatId && start !== undefined) {
       inbound.push(at - start);
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       appendStarted.delete(chatId);
       appendEnded.delete(chatId);
     }
-    return postAsVisitor(spaceId, markdown);
+    return post(spaceId, message);
   };
 
   // Webex → visitor: when our handler starts, keyed by the text the bench sent.
