@@ -16,9 +16,12 @@ export const SUPERVISORS_SPACE_SETTING = 'supervisors.spaceId';
 /** Space ids remembered (they never change once set): a read spared per message. */
 const KNOWN_SPACES = 50_000;
 
+/** What deliveries do in the channel. */
+type DeliveryChannel = Pick<AgentChannel, 'post' | 'postCard' | 'deleteMessage' | 'createSpace' | 'renameSpace' | 'addMember' | 'removeMember'>;
+
 export interface DelivererOptions {
   store: ChatStore & MessageStore & TopicStore & SettingsStore;
-  channel: AgentChannel;
+  channel: DeliveryChannel;
   supervisors: SupervisorSettings;
   log: Logger;
   /** Machine translation (TRANSLATOR): the agents' translation under a visitor's words. */
@@ -28,7 +31,7 @@ export interface DelivererOptions {
 export class Deliverer {
   private readonly spaces = new Map<string, string>();
   private readonly store: DelivererOptions['store'];
-  private readonly channel: AgentChannel;
+  private readonly channel: DeliveryChannel;
 
   constructor(private readonly options: DelivererOptions) {
     this.store = options.store;

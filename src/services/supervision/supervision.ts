@@ -27,7 +27,7 @@ import { helpText, problemView, topicView } from './views.js';
 
 export interface SupervisionOptions {
   store: ChatStore & TopicStore & SettingsStore & OfflineMessageStore;
-  channel: AgentChannel;
+  channel: Pick<AgentChannel, 'post' | 'postCard' | 'findPerson' | 'messenger' | 'spaceLink'>;
   hours: HoursService;
   log: Logger;
   clock: Clock;
