@@ -13,9 +13,8 @@ import { toHoursSettings } from './config/file-hours.js';
 import { DEMO_FILE, fileSchema, type FileConfig } from './config/file.js';
 import type { Config } from './config/types.js';
 
-export type { FileConfig, Timers, TopicConfig } from './config/file.js';
-export type { AiConfig, Config, TranslationConfig } from './config/types.js';
-export { isTimeZone, parseDuration } from './config/values.js';
+export type { Config } from './config/types.js';
+export { parseDuration } from './config/values.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {

@@ -148,7 +148,7 @@ export const startedChatResponse = z.object({
 export const postedMessageResponse = z.object({ seq: z.number().int() });
 export const pollResponse = z.object({ messages: z.array(wireMessageSchema), state: chatStateSchema });
 export const closeResponse = z.object({ state: chatStateSchema });
-export const offlineResponse = z.object({ ok: z.literal(true), id: z.number() });
+const offlineResponse = z.object({ ok: z.literal(true), id: z.number() });
 
 /**
  * Every refusal: a machine-readable `error` code and a sentence. Bad input (400) also names the

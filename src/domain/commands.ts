@@ -32,7 +32,6 @@ export type Command =
   | { kind: 'stats'; period: StatsPeriod }
   | { kind: 'offline'; limit: number };
 
-export type CommandKind = Command['kind'];
 
 /** Changes something (the rest only reads). */
 export function isChange(command: Command): boolean {

@@ -27,18 +27,12 @@
 // openings.ts (open? next opening? closes when?), format.ts (in words).
 export {
   alwaysOpen,
-  CLOSES_AT_HORIZON_DAYS,
-  DEFAULT_HORIZON_DAYS,
   WEEKDAYS,
   type Holiday,
   type Hours,
   type HoursSettings,
-  type Opening,
-  type Parsed,
   type SpecialDay,
-  type TimeRange,
   type TopicHours,
-  type Weekday,
   type WeeklyRange,
 } from './hours/model.js';
 export {
@@ -49,22 +43,16 @@ export {
   parseTimeRanges,
   parseTimeZone,
   parseWeek,
-  parseWeekday,
   parseWeekdays,
   parseYearlyDate,
 } from './hours/parse.js';
 export {
-  hoursSchema,
   hoursSettingsProblems,
-  hoursSettingsSchema,
-  topicHoursSchema,
   validateHours,
   validateHoursSettings,
   validateTopicHours,
-  type Checked,
-  type SettingsProblem,
 } from './hours/schema.js';
-export { addHoliday, addSpecialDay, mergeHours, removeHoliday, removeSpecialDay, scheduleFor } from './hours/edit.js';
-export { holidaysInYear, publicHolidays, ruleFor, type DayRule, type HolidayOnDate } from './hours/holidays.js';
+export { addHoliday, addSpecialDay, removeHoliday, removeSpecialDay, scheduleFor } from './hours/edit.js';
+export { holidaysInYear, publicHolidays, ruleFor, type HolidayOnDate } from './hours/holidays.js';
 export { availability, closesAt, isOpen, localDate, nextOpening, openingsOn, type Availability } from './hours/openings.js';
 export { formatHoliday, formatSpecialDay, formatWeek } from './hours/format.js';

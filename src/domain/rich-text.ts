@@ -40,11 +40,3 @@ export function list(items: SpanLike[][]): Block {
 export function plain(text: string): RichText {
   return [paragraph(text)];
 }
-
-/** The words alone, for logs, fallbacks and messengers without formatting. */
-export function toPlainText(text: RichText): string {
-  const line = (spans: Span[]) => spans.map((s) => s.text).join('');
-  return text
-    .map((block) => (block.kind === 'paragraph' ? line(block.spans) : block.items.map((i) => `- ${line(i)}`).join('\n')))
-    .join('\n\n');
-}

@@ -3,7 +3,7 @@
 // supervisors' space through the outbox.
 import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { offlineBody } from '../contract/widget-api.js';
+import { offlineBody, type OfflineResponse } from '../contract/widget-api.js';
 import { ChatError } from '../services/errors.js';
 import type { OfflineService } from '../services/offline.js';
 import { HttpError } from './errors.js';
@@ -37,7 +37,7 @@ export function offlineRouter(deps: OfflineDeps): Router {
     const { id } = await deps.offline.leave(input, clientIp(req)).catch((error: unknown) => {
       throw error instanceof ChatError && error.code === 'unknown_topic' ? new HttpError(404, 'unknown_topic', error.message) : error;
     });
-    res.status(202).json({ ok: true, id });
+    res.status(202).json({ ok: true, id } satisfies OfflineResponse);
   });
   return router;
 }
