@@ -9,12 +9,12 @@ import type { z } from 'zod';
 import { hoursSettingsProblems, type HoursSettings } from './domain/hours.js';
 import { envSchema, type Env } from './config/env.js';
 import { aiFrom, channelsFrom, timersFrom, translationFrom, type Issues } from './config/env-mapping.js';
+import { exposureFrom } from './config/exposure.js';
 import { toHoursSettings } from './config/file-hours.js';
 import { DEMO_FILE, fileSchema, type FileConfig } from './config/file.js';
 import type { Config } from './config/types.js';
 
 export type { Config } from './config/types.js';
-export { parseDuration } from './config/values.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: { path: string; message: string }[]) {
@@ -124,6 +124,7 @@ export function loadConfig(
   }
   const timers = timersFrom(f.timers, e, issues);
   const channels = channelsFrom(e, issues);
+  const exposure = exposureFrom(e, channels, issues);
   const ai = aiFrom(e, cwd, issues);
   const translation = translationFrom(e, issues);
   if (issues.length) throw new ConfigError(issues);
@@ -136,6 +137,8 @@ export function loadConfig(
     agentDisplay: e.AGENT_DISPLAY ?? f.agentDisplay,
     source: file ?? 'demo',
     port: e.PORT,
+    ...exposure,
+    identitySecret: e.IDENTITY_SECRET,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,
     allowedOrigins: e.ALLOWED_ORIGINS,
     trustProxy: e.TRUST_PROXY,

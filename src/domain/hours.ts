@@ -26,7 +26,6 @@
 // schema), edit.ts (changes, a topic's schedule), holidays.ts (which rule a date gets),
 // openings.ts (open? next opening? closes when?), format.ts (in words).
 export {
-  alwaysOpen,
   WEEKDAYS,
   type Holiday,
   type Hours,
@@ -39,20 +38,15 @@ export {
   parseCountryHoliday,
   parseDate,
   parseHolidayDate,
-  parseTimeRange,
   parseTimeRanges,
   parseTimeZone,
   parseWeek,
-  parseWeekdays,
-  parseYearlyDate,
 } from './hours/parse.js';
 export {
   hoursSettingsProblems,
-  validateHours,
   validateHoursSettings,
-  validateTopicHours,
 } from './hours/schema.js';
 export { addHoliday, addSpecialDay, removeHoliday, removeSpecialDay, scheduleFor } from './hours/edit.js';
-export { holidaysInYear, publicHolidays, ruleFor, type HolidayOnDate } from './hours/holidays.js';
-export { availability, closesAt, isOpen, localDate, nextOpening, openingsOn, type Availability } from './hours/openings.js';
+export { holidaysInYear, type HolidayOnDate } from './hours/holidays.js';
+export { availability, localDate, type Availability } from './hours/openings.js';
 export { formatHoliday, formatSpecialDay, formatWeek } from './hours/format.js';

@@ -54,11 +54,6 @@ export function membersAtStart(topic: RoutingTopic, assistantOn: boolean): strin
   return agentsJoinAtStart(topic, assistantOn) ? unique(topic.agents) : [];
 }
 
-/** At handoff: the topic's agents not in the space yet. */
-export function membersAtHandoff(topic: RoutingTopic, current: string[]): MembershipDiff {
-  return diff(current, topic.agents, []);
-}
-
 /** The mode the chat runs in: a personal chat that was escalated is a group chat. */
 export function effectiveMode(topic: RoutingTopic, escalated: boolean): RoutingMode {
   return escalated ? 'group' : topic.mode;
@@ -100,10 +95,4 @@ export function membersOnTransfer(
   if (target.kind === 'person') return diff(current, [target.email], oldOwner ? [oldOwner] : []);
   const leaving = [...(oldOwner ? [oldOwner] : []), ...(oldTopic && oldTopic.id !== target.topic.id ? oldTopic.agents : [])];
   return diff(current, target.topic.agents, leaving);
-}
-
-/** The members after a diff (for the service's bookkeeping and for tests). */
-export function applyDiff(current: string[], change: MembershipDiff): string[] {
-  const removed = new Set(change.remove);
-  return unique([...current.filter((e) => !removed.has(norm(e))), ...change.add]);
 }

@@ -47,9 +47,10 @@ export function normalizeIp(raw: string): { ip: string; version: 4 | 6 } | null 
   return null;
 }
 
-export function isPublicIp(raw: string): boolean {
+/** The address, normalised, when it is a public one (private, loopback and invalid: null). */
+function publicAddress(raw: string): { ip: string; version: 4 | 6 } | null {
   const n = normalizeIp(raw);
-  return n !== null && !notPublic.check(n.ip, n.version === 4 ? 'ipv4' : 'ipv6');
+  return n && !notPublic.check(n.ip, n.version === 4 ? 'ipv4' : 'ipv6') ? n : null;
 }
 
 type Names = { names?: Record<string, string> };
@@ -130,8 +131,8 @@ export class MaxmindGeoLocator implements GeoLocator {
   }
 
   async locate(ip: string): Promise<GeoLocation | null> {
-    const n = normalizeIp(ip);
-    if (!n || notPublic.check(n.ip, n.version === 4 ? 'ipv4' : 'ipv6')) return null;
+    const n = publicAddress(ip);
+    if (!n) return null;
     const dbs = await this.open();
     for (const db of dbs) {
       // An IPv6 database also answers IPv4 (through its mapped subtree); not the other way.

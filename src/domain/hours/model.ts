@@ -71,6 +71,7 @@ export const CLOSES_AT_HORIZON_DAYS = 8;
 export const MINUTES_PER_DAY = 24 * 60;
 
 /** Open all the time, in UTC: the demo's and a fresh install's default. */
+/** @internal Tests' fixture: a week open around the clock. */
 export function alwaysOpen(timeZone = 'UTC'): Hours {
   return {
     timeZone,

@@ -94,6 +94,7 @@ function openingsOfDay(hours: Hours, zone: IANAZone, date: string): Opening[] {
   return openings;
 }
 
+/** @internal The seam the DST tests use; the product asks `availability`. */
 export function openingsOn(hours: Hours, date: string): Opening[] {
   const parsed = parseDate(date);
   if (!parsed.ok) throw new RangeError(parsed.error);

@@ -118,12 +118,18 @@ function checked<T>(result: { success: true; data: unknown } | { success: false;
   return result.success ? { ok: true, value: result.data as T } : { ok: false, errors: hoursProblems(result.error) };
 }
 
-/** Checks one schedule (plain data from a file or the database) and names every problem found. */
+/**
+ * Checks one schedule (plain data from a file or the database) and names every problem found.
+ * @internal The product checks whole settings (validateHoursSettings); the schema's tests use it.
+ */
 export function validateHours(input: unknown): Checked<Hours> {
   return checked(hoursSchema.safeParse(input));
 }
 
-/** Checks a topic's override: it may leave anything out, but what it gives is checked. */
+/**
+ * Checks a topic's override: it may leave anything out, but what it gives is checked.
+ * @internal As validateHours.
+ */
 export function validateTopicHours(input: unknown): Checked<TopicHours> {
   return checked(topicHoursSchema.safeParse(input));
 }

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { createWebexChannel, type WebexChannel } from '../../../src/adapters/channel/webex/channel.js';
 import { createAssistant, type AssistantSettings } from '../../../src/adapters/ai/index.js';
-import { createAssistantTexts } from '../../../src/adapters/ai/texts.js';
+import { createAssistantTexts } from '../../unit/ai/support/texts.js';
 import { MemoryEventBus } from '../../../src/adapters/bus/memory.js';
 import { AgendaScheduler } from '../../../src/adapters/scheduler/agenda.js';
 import { PostgresStore } from '../../../src/adapters/store/postgres/postgres-store.js';

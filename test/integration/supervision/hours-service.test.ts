@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { MemoryEventBus } from '../../../src/adapters/bus/memory.js';
 import { PostgresStore } from '../../../src/adapters/store/postgres/postgres-store.js';
-import { addHoliday, alwaysOpen, type HoursSettings } from '../../../src/domain/hours.js';
+import { addHoliday, type HoursSettings } from '../../../src/domain/hours.js';
+import { alwaysOpen } from '../../../src/domain/hours/model.js';
 import { HOURS_CHANGED, HOURS_SETTING, HoursService } from '../../../src/services/hours-service.js';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 

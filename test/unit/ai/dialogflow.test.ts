@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant } from '../../../src/adapters/ai/index.js';
 import { parseCredentials, sessionIdFor } from '../../../src/adapters/ai/dialogflow.js';
-import { createAssistantTexts } from '../../../src/adapters/ai/texts.js';
+import { createAssistantTexts } from './support/texts.js';
 import type { Assistant } from '../../../src/ports.js';
 import { createAssistantService, type AssistantService } from '../../../src/services/assistant.js';
 import { botChat, silentLog, Transcript } from './support/chat.js';

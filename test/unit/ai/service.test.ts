@@ -1,7 +1,7 @@
 // The bot-phase use case with a scripted assistant: what it hands to the chats service.
 import { describe, expect, it } from 'vitest';
 import { NoAssistant } from '../../../src/adapters/ai/index.js';
-import { createAssistantTexts } from '../../../src/adapters/ai/texts.js';
+import { createAssistantTexts } from './support/texts.js';
 import type { Assistant, AssistantContext, AssistantReply } from '../../../src/ports.js';
 import { createAssistantService } from '../../../src/services/assistant.js';
 import { botChat, silentLog, Transcript } from './support/chat.js';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+import { parseDuration } from '../../../src/config/values.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'livechat-config-'));
 let n = 0;

@@ -4,35 +4,28 @@ import {
   type HoursSettings,
   addHoliday,
   addSpecialDay,
-  alwaysOpen,
   availability,
-  closesAt,
   formatHoliday,
   formatSpecialDay,
   formatWeek,
   holidaysInYear,
-  isOpen,
   localDate,
-  nextOpening,
-  openingsOn,
   parseCountryHoliday,
   parseDate,
   parseHolidayDate,
-  parseTimeRange,
   parseTimeRanges,
   parseTimeZone,
   parseWeek,
-  parseWeekdays,
-  parseYearlyDate,
-  publicHolidays,
   removeHoliday,
   removeSpecialDay,
-  ruleFor,
   scheduleFor,
-  validateHours,
   validateHoursSettings,
-  validateTopicHours,
 } from '../../../src/domain/hours.js';
+import { publicHolidays, ruleFor } from '../../../src/domain/hours/holidays.js';
+import { alwaysOpen } from '../../../src/domain/hours/model.js';
+import { closesAt, isOpen, nextOpening, openingsOn } from '../../../src/domain/hours/openings.js';
+import { parseTimeRange, parseWeekdays, parseYearlyDate } from '../../../src/domain/hours/parse.js';
+import { validateHours, validateTopicHours } from '../../../src/domain/hours/schema.js';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -4,7 +4,6 @@ import {
   countryName,
   geoDbPathsFromSetting,
   defaultGeoDbPaths,
-  isPublicIp,
   normalizeIp,
   toGeoLocation,
 } from '../../../src/adapters/geo/maxmind.js';
@@ -77,11 +76,11 @@ describe('helpers', () => {
     expect(normalizeIp('example.com')).toBeNull();
   });
 
-  it('isPublicIp', () => {
-    expect(isPublicIp('37.47.248.93')).toBe(true);
-    expect(isPublicIp('127.0.0.1')).toBe(false);
-    expect(isPublicIp('2001:db8::1')).toBe(false);
-    expect(isPublicIp('nope')).toBe(false);
+  it('locates no private, documentation or invalid address', async () => {
+    const geo = new MaxmindGeoLocator();
+    for (const ip of ['127.0.0.1', '10.1.2.3', '192.168.0.9', '::ffff:10.0.0.1', '2001:db8::1', 'fe80::1%eth0', 'nope']) {
+      expect(await geo.locate(ip), ip).toBeNull();
+    }
   });
 
   it('countryName: English names; unknown codes give null', () => {

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_VALUE_MAX, NAME_MAX } from '../../../src/contract/limits.js';
-import { blamedFields, maxLengthOf, serverMessage, validateFields, validateValue } from '../../../widget/src/ui/validate.js';
+import { blamedFields, maxLengthOf, serverMessage, validateValue, type FieldError } from '../../../widget/src/ui/validate.js';
+
+/** The form's check of each field, as form.ts runs it field by field. */
+function validateFields(
+  fields: { name: string; type: 'text' | 'email' | 'tel'; required: boolean }[],
+  values: Record<string, string>,
+): Record<string, FieldError> {
+  const errors: Record<string, FieldError> = {};
+  for (const f of fields) {
+    const e = validateValue(f.type, f.required, values[f.name] ?? '', maxLengthOf(f));
+    if (e) errors[f.name] = e;
+  }
+  return errors;
+}
 
 describe('field validation', () => {
   const fields = [

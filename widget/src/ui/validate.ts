@@ -37,18 +37,6 @@ export function validateValue(
   return null;
 }
 
-export function validateFields(
-  fields: Pick<FieldSpec, 'name' | 'type' | 'required'>[],
-  values: Record<string, string>,
-): Record<string, FieldError> {
-  const errors: Record<string, FieldError> = {};
-  for (const f of fields) {
-    const e = validateValue(f.type, f.required, values[f.name] ?? '', maxLengthOf(f));
-    if (e) errors[f.name] = e;
-  }
-  return errors;
-}
-
 /** The form fields a 400 answer blames (the contract's ErrorBody `fields`), by their own name. */
 export function blamedFields(body: unknown): string[] {
   const fields = (body as Partial<ErrorBody> | null)?.fields;
