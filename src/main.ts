@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './adapters/db/database.js';
 import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { createApp, type RouteMount } from './http/app.js';
+import { localOnly, warnPublicSandbox } from './http/local-only.js';
 import { listen, type HttpServer } from './http/server.js';
 import { StreamRegistry } from './http/streams.js';
 import { webhookRoutes } from './http/webhooks.js';
@@ -129,14 +130,21 @@ async function serveHttp(
 ): Promise<HttpServer> {
   const { log, streams, store, routes } = parts;
   const app = createApp({ log, streams, trustProxy: config.trustProxy, health: () => store.ping(), routes: [...routes, ...(overrides.routes ?? [])] });
-  const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host, streams, log });
+  const server = await listen(app, { port: overrides.port ?? config.port, host: overrides.host ?? config.host, streams, log });
   closers.push({ name: 'http', close: () => server.close(overrides.httpDrainMs ?? 6_000) });
   return server;
 }
 
-/** The in-process sandboxes' consoles and APIs, served once step 7 has created them. */
-function sandboxRoutes(current: () => { sandbox: Sandbox | null; slackSandbox: SlackSandbox | null }): RouteMount[] {
+/** The in-process sandboxes' consoles and APIs, served once step 7 has created them (to this machine only, unless public). */
+function sandboxRoutes(current: () => { sandbox: Sandbox | null; slackSandbox: SlackSandbox | null }, open: boolean): RouteMount[] {
+  const guard = localOnly(open);
   return [
+    (app) =>
+      app.use('/sandbox', (req, res, next) => {
+        const { sandbox, slackSandbox } = current();
+        if (sandbox || slackSandbox) guard(req, res, next);
+        else next();
+      }),
     // A router returns nothing: `?? next()` would also pass on every request it handles.
     (app) =>
       app.use('/sandbox/slack', (req, res, next) => {
@@ -170,7 +178,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     const routes: RouteMount[] = [
       ...productRoutes(config, services, streams, overrides),
       webhookRoutes(() => channelRef),
-      ...sandboxRoutes(() => ({ sandbox: sandboxRef, slackSandbox: slackSandboxRef })),
+      ...sandboxRoutes(() => ({ sandbox: sandboxRef, slackSandbox: slackSandboxRef }), config.sandboxPublic),
     ];
 
     // 5. Start the jobs, once every job is defined.
@@ -200,6 +208,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       channelRef = opened.channel;
       closers.push({ name: 'channel', close: () => opened.close() });
+      if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) {
+        const stopWarning = warnPublicSandbox(log);
+        closers.push({ name: 'sandbox-warning', close: async () => stopWarning() });
+      }
       await chats.start(opened.channel);
       closers.push({ name: 'chats', close: () => chats.stop() });
     });

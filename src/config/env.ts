@@ -33,6 +33,9 @@ const integerVar = (fallback: number, min: number, max: number) =>
 
 export const envSchema = z.object({
   PORT: integerVar(3000, 0, 65535),
+  HOST: optionalString,
+  SANDBOX_PUBLIC: z.enum(['true', 'false', '']).optional().transform((value) => value === 'true'),
+  IDENTITY_SECRET: optionalString,
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   ALLOWED_ORIGINS: optionalString.transform((value, ctx) => {
     if (value === null) return [];

@@ -41,6 +41,12 @@ export interface Config extends Omit<FileConfig, 'topics' | 'hours'> {
   /** Where the business configuration came from: a file path, or `demo`. */
   source: string;
   port: number;
+  /** The interface to listen on: loopback while a sandbox stands in for the messenger. */
+  host: string;
+  /** SANDBOX_PUBLIC: the in-process sandbox answers other machines too (on purpose). */
+  sandboxPublic: boolean;
+  /** IDENTITY_SECRET: the key the site signs its visitors' e-mails with; null: nobody is verified. */
+  identitySecret: string | null;
   publicUrl: string | null;
   /** Extra CORS origins; the server's own origin is always allowed. */
   allowedOrigins: string[];

@@ -1,6 +1,7 @@
 // One Webex sandbox: its state (restored from disk when there is some), the world over it,
 // webhook delivery, fault knobs, and the router serving the REST API, the identities, the
 // knobs and the agent console.
+import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { pino, type Logger } from 'pino';
 import { mountConsole } from './console-routes.js';
@@ -42,6 +43,11 @@ export interface Sandbox {
   /** The access token of a known identity (throws for an unknown e-mail). */
   tokenFor(email: string): string;
   knobs: SandboxKnobs;
+  /**
+   * The secret the product registers its webhooks with when it runs against this sandbox:
+   * random per data directory (kept with the state), or per run when in memory.
+   */
+  webhookSecret: string;
   /** Resolves once no webhook delivery is queued, running or waiting for a retry. */
   deliveriesIdle(): Promise<void>;
   /** Flush state to disk and stop delivery timers. */
@@ -64,6 +70,9 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const restored = dataDir ? await loadState(dataDir) : null;
   const state = restored ?? SandboxWorld.initialState(seeds);
   if (restored) SandboxWorld.addSeeds(state, seeds, new Date().toISOString());
+  const newSecret = !state.webhookSecret;
+  state.webhookSecret ??= randomBytes(32).toString('hex');
+  const webhookSecret = state.webhookSecret;
 
   const knobs = new Knobs();
   const writer = dataDir
@@ -71,7 +80,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     : null;
   const delivery = new WebhookDelivery(() => state, knobs, log, opts.deliveryRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
   const world = new SandboxWorld(state, () => writer?.markDirty(), (event) => delivery.schedule(event));
-  if (!restored) writer?.markDirty();
+  if (!restored || newSecret) writer?.markDirty();
 
   const identities = (): SandboxIdentity[] => identitiesOf(state);
   const router = express.Router();
@@ -90,6 +99,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
       return p.token;
     },
     knobs,
+    webhookSecret,
     deliveriesIdle: () => delivery.idle(),
     async close(): Promise<void> {
       if (closed) return;

@@ -88,6 +88,8 @@ export interface SandboxState {
   messages: MessageRec[];
   webhooks: WebhookRec[];
   actions: ActionRec[];
+  /** The product's webhook secret with this sandbox: random, kept with its state (older files lack it). */
+  webhookSecret?: string;
 }
 
 export const STATE_FILE = 'webex-sandbox.json';

@@ -4,6 +4,7 @@
 // (`message` and `app_mention` events of channels the bot is in) and of interactivity
 // (`block_actions` when someone clicks a button) to the configured request URL.
 // State lives in memory: a restart starts a fresh workspace.
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
@@ -33,8 +34,8 @@ interface RateLimit {
 
 export class SlackSandbox {
   readonly router = express.Router();
-  /** What the app verifies deliveries with (SLACK_SIGNING_SECRET). */
-  readonly signingSecret = 'slack-sandbox-signing-secret';
+  /** What the app verifies deliveries with (SLACK_SIGNING_SECRET): random, as the workspace lives in memory. */
+  readonly signingSecret = randomBytes(32).toString('hex');
   readonly bot: SlackSandboxUser;
   readonly channels: Map<string, SlackSandboxChannel>;
   /** Every Web API call by method name (including refused ones). */

@@ -185,7 +185,7 @@ describe('personal topic (support)', () => {
     });
     const res = await fetch(`${base}/webhooks/webex`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-spark-signature': signBody(body, 'sandbox-webhook-secret') },
+      headers: { 'content-type': 'application/json', 'x-spark-signature': signBody(body, app.sandbox!.webhookSecret) },
       body,
     });
     expect(res.status).toBe(200);

@@ -16,6 +16,7 @@ export async function createWebexFromConfig(webex: Config['webex'], deps: Channe
   const botToken = webex.botToken ?? bot?.token;
   const relayToken = webex.relayToken ?? sandbox?.tokenFor('relay@example.com') ?? null;
   if (!botToken) throw new Error('no Webex bot token, and no sandbox bot to stand in');
+  if (!webex.webhookSecret && !sandbox) throw new Error('WEBEX_WEBHOOK_SECRET is required with WEBEX_BOT_TOKEN');
   const channel = createWebexChannel({
     apiBase: sandbox?.apiBase ?? webex.apiUrl ?? undefined,
     botToken,
@@ -23,8 +24,8 @@ export async function createWebexFromConfig(webex: Config['webex'], deps: Channe
       ? { token: relayToken, refreshToken: webex.relayRefreshToken, clientId: webex.clientId, clientSecret: webex.clientSecret }
       : null,
     webhookUrl: `${deps.baseUrl}/webhooks/webex`,
-    // The sandbox signs with whatever secret we register; a real deployment sets its own.
-    webhookSecret: webex.webhookSecret ?? 'sandbox-webhook-secret',
+    // The sandbox signs with whatever secret we register: its own random one, never a constant.
+    webhookSecret: webex.webhookSecret ?? sandbox?.webhookSecret ?? '',
     dedupe: deps.dedupe,
     // The in-process sandbox serves this instance alone: nobody else needs its webhooks.
     keepWebhooksOnStop: !sandbox,
