@@ -27,20 +27,34 @@ import {
   TOPIC_ID_MAX,
 } from './limits.js';
 
-export const languageTag = z
-  .string()
+// Lone UTF-16 surrogates cannot be encoded as UTF-8 and PostgreSQL refuses NUL (0x00) in text:
+// such strings are bad input (400) here, before anything is stored.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string can be stored and sent as it is: no NUL, no lone surrogate. */
+function storable(value: string): boolean {
+  return !value.includes('\0') && !LONE_SURROGATE.test(value);
+}
+
+/** A string of the contract: refused (400) when it holds NUL or a lone surrogate. */
+const str = (): z.ZodString => z.string().refine(storable, 'must not contain NUL characters or broken Unicode');
+
+/** Message sequence numbers are PostgreSQL `integer`s. */
+export const SEQ_MAX = 2 ** 31 - 1;
+
+export const languageTag = str()
   .trim()
   .max(LANGUAGE_MAX)
   .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "pt-BR"');
 
-const topicId = z.string().trim().min(1).max(TOPIC_ID_MAX);
-const page = z.string().max(PAGE_MAX);
+const topicId = str().trim().min(1).max(TOPIC_ID_MAX);
+const page = str().max(PAGE_MAX);
 
 // ---- requests ---------------------------------------------------------------------------------
 
 export const configQuery = z.object({ lang: languageTag.optional() });
 
-export const chatIdParam = z.object({ id: z.string().min(1).max(CHAT_ID_MAX) });
+export const chatIdParam = z.object({ id: str().min(1).max(CHAT_ID_MAX) });
 
 /**
  * Who the site says the visitor is (`LiveChat.setUser`), with the site's signature of it.
@@ -57,10 +71,10 @@ export const identitySchema = z.strictObject({
 export const startChatBody = z.strictObject({
   topic: topicId,
   language: languageTag.optional(),
-  name: z.string().max(NAME_MAX).optional(),
-  email: z.string().trim().max(EMAIL_MAX).optional(),
+  name: str().max(NAME_MAX).optional(),
+  email: str().trim().max(EMAIL_MAX).optional(),
   fields: z
-    .record(z.string().max(FIELD_NAME_MAX), z.string().max(FIELD_VALUE_MAX))
+    .record(str().max(FIELD_NAME_MAX), str().max(FIELD_VALUE_MAX))
     .refine((f) => Object.keys(f).length <= FIELD_COUNT_MAX, `at most ${FIELD_COUNT_MAX} fields`)
     .optional(),
   page: page.optional(),
@@ -68,15 +82,14 @@ export const startChatBody = z.strictObject({
 });
 
 export const postMessageBody = z.strictObject({
-  text: z
-    .string()
+  text: str()
     .max(MESSAGE_MAX)
     .refine((t) => t.trim().length > 0, 'must not be empty'),
-  clientId: z.string().trim().min(1).max(CLIENT_ID_MAX),
+  clientId: str().trim().min(1).max(CLIENT_ID_MAX),
 });
 
 export const pollQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
+  after: z.coerce.number().int().min(0).max(SEQ_MAX).default(0),
   wait: z.coerce.number().min(0).max(60).default(0),
   /** EventSource and sendBeacon cannot set headers: the token may come here instead. */
   token: z.string().optional(),
@@ -87,9 +100,9 @@ export const leaveBeacon = z.object({ token: z.string() });
 
 export const offlineBody = z.strictObject({
   topic: topicId,
-  name: z.string().trim().min(1).max(NAME_MAX),
-  email: z.email().max(EMAIL_MAX),
-  message: z.string().trim().min(1).max(MESSAGE_MAX),
+  name: str().trim().min(1).max(NAME_MAX),
+  email: z.email().max(EMAIL_MAX).refine(storable, 'must not contain NUL characters or broken Unicode'),
+  message: str().trim().min(1).max(MESSAGE_MAX),
   language: languageTag.optional(),
   page: page.optional(),
 });
@@ -99,13 +112,35 @@ export const offlineBody = z.strictObject({
 export const chatStateSchema = z.enum(['bot', 'queued', 'active', 'closed']);
 export const senderSchema = z.enum(['visitor', 'agent', 'bot', 'system']);
 
+/**
+ * An agent's formatting as a small safe structure (the server parses the agent's markdown into
+ * it; the widget renders it with DOM APIs). Every `text` is literal; `href` is http(s) or mailto
+ * only. Line breaks are `\n` inside a span's text.
+ */
+export const wireSpanSchema = z.object({
+  text: z.string(),
+  strong: z.literal(true).optional(),
+  emphasis: z.literal(true).optional(),
+  code: z.literal(true).optional(),
+  strike: z.literal(true).optional(),
+  href: z.string().optional(),
+});
+
+export const wireBlockSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('paragraph'), spans: z.array(wireSpanSchema) }),
+  z.object({ kind: z.literal('list'), ordered: z.boolean(), items: z.array(z.array(wireSpanSchema)) }),
+  z.object({ kind: z.literal('code'), text: z.string() }),
+]);
+
 export const wireMessageSchema = z.object({
   seq: z.number().int(),
   from: senderSchema,
   text: z.string(),
   at: z.string(),
-  /** The agent's display name ("Support" or a first name), never an e-mail. */
+  /** The agent's display name (the topic's name or a first name), never an e-mail. */
   name: z.string().optional(),
+  /** An agent's message as formatted (`text` is its plain form); absent for plain messages. */
+  rich: z.array(wireBlockSchema).optional(),
   /** The visitor's own idempotency key, on visitor messages. */
   clientId: z.string().optional(),
   /** Extra payload such as `{ quickReplies: [...] }`. */
@@ -173,6 +208,8 @@ export type PostMessageBody = z.input<typeof postMessageBody>;
 export type OfflineBody = z.input<typeof offlineBody>;
 export type OfflineInput = z.output<typeof offlineBody>;
 export type WireMessage = z.output<typeof wireMessageSchema>;
+export type WireSpan = z.output<typeof wireSpanSchema>;
+export type WireBlock = z.output<typeof wireBlockSchema>;
 export type FieldSpec = z.output<typeof fieldSpecSchema>;
 export type TopicInfo = z.output<typeof topicInfoSchema>;
 export type ConfigResponse = z.output<typeof configResponse>;

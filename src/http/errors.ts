@@ -67,9 +67,17 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'invalid_json', message: 'the body is not valid JSON' });
       return;
     }
-    if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.type) {
-      // Other body-parser refusals (encoding, charset, aborted request).
-      res.status(parser.status).json({ error: parser.type.replace(/\W+/g, '_'), message: parser.message });
+    if (error instanceof URIError) {
+      // The router could not percent-decode a path parameter (e.g. `/chats/%E0%A4%A`).
+      res.status(400).json({ error: 'invalid_url', message: 'the URL is not validly percent-encoded' });
+      return;
+    }
+    if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
+      // Other body-parser refusals: encoding, charset, aborted request, a body that does not
+      // inflate (Content-Encoding: gzip over garbage comes without a type).
+      const code = parser.type ? parser.type.replace(/\W+/g, '_') : 'invalid_body';
+      const message = parser.type ? parser.message : `the body could not be read: ${parser.message}`;
+      res.status(parser.status).json({ error: code, message });
       return;
     }
     (req.log ?? log).error({ err: error }, 'unhandled error');

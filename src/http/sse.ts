@@ -2,9 +2,10 @@
 // reconnects with Last-Event-ID gets exactly what it missed. Notices arrive through the bus
 // (seq only); the messages themselves are read from the Store, in order, each sent once.
 import type { Request, Response } from 'express';
-import type { WireMessage } from '../contract/widget-api.js';
+import { SEQ_MAX, type WireMessage } from '../contract/widget-api.js';
 import type { Chat, ChatMessage } from '../domain/types.js';
 import type { ChatNotice, ChatNotices } from '../services/notices.js';
+import { HttpError } from './errors.js';
 import type { StreamRegistry } from './streams.js';
 
 /** A message as the widget receives it. Only the chat's own visitor reads it, so their clientId may travel. */
@@ -12,7 +13,14 @@ export function toWire(message: ChatMessage): WireMessage {
   const wire: WireMessage = { seq: message.seq, from: message.from, text: message.text, at: message.at.toISOString() };
   if (message.authorName && message.from !== 'visitor') wire.name = message.authorName;
   if (message.clientId && message.from === 'visitor') wire.clientId = message.clientId;
-  if (message.data && message.from !== 'system') wire.data = message.data;
+  // A system line may carry an offer the widget acts on (queued too long: leave a message).
+  if (message.from === 'system' && typeof message.data?.offer === 'string') wire.data = { offer: message.data.offer };
+  if (message.data && message.from !== 'system') {
+    // The agent's formatting has its own field; the rest of `data` travels as it is.
+    const { rich, ...data } = message.data;
+    if (message.from === 'agent' && Array.isArray(rich)) wire.rich = rich as WireBlock[];
+    if (Object.keys(data).length) wire.data = data;
+  }
   return wire;
 }
 
@@ -30,11 +38,16 @@ export interface SseOptions {
   onClose?(chatId: string): void;
 }
 
-/** `Last-Event-ID` header (a reconnect) or `lastEventId` query (a fresh page resuming). */
-export function resumePoint(req: Request): number {
+/**
+ * `Last-Event-ID` header (a reconnect) or `lastEventId` query (a fresh page resuming). Not a
+ * count: from the start. A count beyond any sequence number the database can hold: 400.
+ */
+function resumePoint(req: Request): number {
   const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
   const n = raw === undefined ? 0 : Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : 0;
+  if (!Number.isInteger(n) || n < 0) return 0;
+  if (n > SEQ_MAX) throw new HttpError(400, 'invalid_request', `Last-Event-ID must be at most ${SEQ_MAX}`);
+  return n;
 }
 
 /** Starts the event stream's answer: no buffering on the way, no idle timeout. */
