@@ -301,6 +301,12 @@ export interface AgentMessage {
   messageId: string;
   author: Person;
   text: string;
+  /**
+   * The same words with the agent's formatting, as CommonMark (bold, italics, code, lists, line
+   * breaks, links); each adapter maps its messenger's dialect to it (mentions become their
+   * labels). Null when the messenger gave plain text only.
+   */
+  markdown: string | null;
   /** Set when the message is a reply inside a thread: an internal note. */
   parentId: string | null;
   /** The message mentions the bot: a command. */

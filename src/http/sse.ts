@@ -2,7 +2,7 @@
 // reconnects with Last-Event-ID gets exactly what it missed. Notices arrive through the bus
 // (seq only); the messages themselves are read from the Store, in order, each sent once.
 import type { Request, Response } from 'express';
-import { SEQ_MAX, type WireMessage } from '../contract/widget-api.js';
+import { SEQ_MAX, type WireBlock, type WireMessage } from '../contract/widget-api.js';
 import type { Chat, ChatMessage } from '../domain/types.js';
 import type { ChatNotice, ChatNotices } from '../services/notices.js';
 import { HttpError } from './errors.js';

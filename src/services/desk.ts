@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { AgentChannel, AgentMessage, CardAction, ChatPatch, ChatStore, Clock, DedupeStore, MessageStore, Person, TopicStore } from '../ports.js';
 import type { ChatAnnouncer } from './announcer.js';
 import type { ChatCloser } from './closing.js';
+import { agentRichText } from './agent-format.js';
 import { topicName, type ChatSettings } from './context.js';
 import type { ChatTranslation } from './translation.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
@@ -129,20 +130,19 @@ export class Desk {
       };
       if (onAgentReply(chat, actor, this.options.clock.now())?.ok) await this.claim(chat, message.author, actor, true);
     }
-    const authorName = agentDisplayName(
-      { email: message.author.email, displayName: message.author.displayName, firstName: message.author.firstName },
-      this.options.settings.agentDisplay,
-      this.options.i18n.t(chat.language, 'agent.support'),
-    );
+    const authorName = await this.visitorName(chat, message.author);
     // The visitor reads the reply in their language; the original stays in `data.original`.
     const reply = this.options.translation
       ? await this.options.translation.forVisitor(chat.language, message.text, chat.id)
       : { text: message.text, data: null };
+    // The agent's formatting travels with untranslated words only: a translation is plain text.
+    const rich = !reply.data && message.markdown ? agentRichText(message.markdown) : null;
+    const data = { ...(reply.data ?? {}), ...(rich ? { rich } : {}) };
     const { message: stored, created } = await store.appendMessage({
       chatId: chat.id,
       from: 'agent',
       text: reply.text,
-      ...(reply.data ? { data: { ...reply.data } } : {}),
+      ...(Object.keys(data).length ? { data } : {}),
       authorName,
       externalId: message.messageId,
       at: message.at,
@@ -223,12 +223,33 @@ export class Desk {
     await this.announcer.tellSpace(chat, line(`${nameOf(person)}: ${error.message}${owner} Nothing was changed.`));
   }
 
-  private visitorName(chat: Chat, agent: Person): string {
+  /** How the visitor sees an agent: a first name, or the topic's name ("Sales") for `support`. */
+  private async visitorName(chat: Chat, agent: Person): Promise<string> {
+    const topic = await this.store.getTopic(chat.topicId);
+    const team = topic ? topicName(topic.names, chat.language, topic.id) : this.options.i18n.t(chat.language, 'agent.support');
     return agentDisplayName(
       { email: agent.email, displayName: agent.displayName, firstName: agent.firstName },
       this.options.settings.agentDisplay,
-      this.options.i18n.t(chat.language, 'agent.support'),
+      team,
     );
+  }
+
+  /**
+   * "Anna joined the chat" once per name shown: each person by first name, or the topic once
+   * when agents show as the topic. None for someone whose name is unknown (an e-mail only).
+   */
+  private async announceJoined(chat: Chat, person: Person): Promise<void> {
+    const name = await this.visitorName(chat, person);
+    const team = await this.visitorName(chat, { ...person, displayName: '', firstName: null });
+    if (this.options.settings.agentDisplay === 'first_name' && name === team) return;
+    const text = this.options.i18n.t(chat.language, 'system.agentJoined', { name });
+    for (let after = 0; ; ) {
+      const page = await this.store.listMessages(chat.id, after, 500);
+      if (page.some((m) => m.from === 'system' && m.text === text)) return;
+      if (page.length < 500) break;
+      after = page[page.length - 1]!.seq;
+    }
+    await this.announcer.systemMessage(chat, 'system.agentJoined', { name });
   }
 
   private async members(chat: Chat): Promise<string[]> {
@@ -271,7 +292,7 @@ export class Desk {
       ),
     );
     await this.announcer.deliver(chat.id, { kind: 'control_card' });
-    await this.announcer.systemMessage(claimed, 'system.agentJoined', { name: this.visitorName(claimed, person) });
+    await this.announceJoined(claimed, person);
     await this.announcer.announceState(chat.id, 'active');
     this.options.alerts.cancel(chat.id);
     return claimed;

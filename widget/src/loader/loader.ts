@@ -57,7 +57,8 @@ function boot(script: HTMLScriptElement): void {
   };
   const langs = [session()?.getItem('livechat.lang'), options.language, ...(navigator.languages ?? []), navigator.language];
   const lang = langs.map((l) => (l ?? '').toLowerCase().split('-')[0]!).find((l) => l in STRINGS) ?? 'en';
-  const text = STRINGS[lang]!;
+  // The bubble's words; the panel tells us its language (it may differ, and the visitor may switch).
+  let text = STRINGS[lang]!;
 
   const host = document.createElement('live-chat-widget');
   const shadow = host.attachShadow({ mode: 'open' });
@@ -121,7 +122,15 @@ function boot(script: HTMLScriptElement): void {
       button.title = text.loading;
       const url = new URL(__LIVECHAT_UI__, src).href;
       ui = import(/* @vite-ignore */ url)
-        .then((m: { mount: MountFn }) => m.mount({ shadow, container, apiBase: new URL(src).origin + '/', options, user, emit, requestClose: () => close(true) }))
+        .then((m: { mount: MountFn }) =>
+          m.mount({
+            shadow, container, apiBase: new URL(src).origin + '/', options, user, emit,
+            requestClose: () => close(true),
+            languageChanged: (lng) => {
+              text = STRINGS[lng] ?? text;
+              if (!button.hasAttribute('aria-busy')) label();
+            },
+          }))
         .finally(() => {
           button.removeAttribute('aria-busy');
           label();

@@ -8,6 +8,7 @@ export type {
   FieldSpec,
   Sender,
   TopicInfo,
+  WireBlock,
   WireMessage as ServerMessage,
 } from '../../../src/contract/widget-api.js';
 export type { VisitorUser } from './user.js';
@@ -34,6 +35,8 @@ export interface MountContext {
   emit(event: WidgetEvent, payload?: unknown): void;
   /** The UI asks the loader to close the panel (Escape, close button). */
   requestClose(): void;
+  /** The panel's language (at mount and when the visitor switches): the bubble follows it. */
+  languageChanged?(lng: string): void;
 }
 
 export interface UiHandle {

@@ -101,6 +101,7 @@ export class App implements UiHandle {
     const next = pickLanguage([lng]);
     saveLanguage(next);
     this.t = await this.i18n.changeLanguage(next);
+    this.ctx.languageChanged?.(next);
     if (this.view.kind === 'topics' || this.view.kind === 'form' || this.view.kind === 'offline') {
       await this.loadConfig(true).catch(() => undefined);
       if (this.view.kind !== 'topics') {
@@ -136,9 +137,16 @@ export class App implements UiHandle {
 
   private async loadConfig(force: boolean): Promise<WidgetConfig> {
     if (this.config && !force && this.configLang === this.lang) return this.config;
-    const config = await this.api.config(this.lang);
+    let lang = this.lang;
+    let config = await this.api.config(lang);
+    // The visitor switched language while this answer was on its way: its topic names are in
+    // the old one, so ask again rather than show a heading and topics in two languages.
+    while (lang !== this.lang) {
+      lang = this.lang;
+      config = await this.api.config(lang);
+    }
     this.config = { ...config, topics: Array.isArray(config.topics) ? config.topics : [] };
-    this.configLang = this.lang;
+    this.configLang = lang;
     this.applyTheme();
     return this.config;
   }
@@ -277,7 +285,10 @@ export class App implements UiHandle {
   }
 
   private async resume(saved: SavedChat): Promise<void> {
-    if (pickLanguage([saved.language]) !== this.lang) this.t = await this.i18n.changeLanguage(saved.language);
+    if (pickLanguage([saved.language]) !== this.lang) {
+      this.t = await this.i18n.changeLanguage(saved.language);
+      this.ctx.languageChanged?.(this.lang);
+    }
     this.enterChat(saved, 'bot', []);
     try {
       const res = await this.api.messages(saved.id, saved.token, 0, 0);

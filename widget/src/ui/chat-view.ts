@@ -7,6 +7,12 @@ import type { ChatState } from '../shared/types.js';
 import { h, uid } from './dom.js';
 import { formatTime, type Language } from './i18n.js';
 import { quickReplies, type ViewMessage } from './messages.js';
+import { linkify, renderRich } from './rich.js';
+
+/** The first letter of a name, as the reader's language writes it in capitals. */
+function initial(name: string): string {
+  return ([...name.trim()][0] ?? '?').toLocaleUpperCase();
+}
 
 /** What the view reads from, and asks of, the panel that owns it. */
 export interface ChatViewHost {
@@ -88,7 +94,7 @@ export class ChatView {
     if (chat.state === 'closed') {
       this.composer = null;
       const again = h('button', { type: 'button', class: 'lc-btn', 'data-lc': 'new-chat', onclick: () => this.host.newChat(), text: t('chat.newChat') });
-      footer.replaceChildren(h('div', { class: 'lc-ended' }, h('p', { class: 'lc-p', role: 'status', text: t('chat.ended') }), again));
+      footer.replaceChildren(h('div', { class: 'lc-ended' }, h('p', { class: 'lc-p lc-ended-line', role: 'status', text: t('chat.ended') }), again));
       this.update();
       if (this.host.isOpen()) again.focus();
       return;
@@ -177,6 +183,9 @@ export class ChatView {
         this.items.delete(key);
       }
     }
+    // The server's own closing sentence ("You ended the chat") says it: the footer does not repeat it.
+    const endedLine = this.footerEl?.querySelector<HTMLElement>('.lc-ended-line');
+    if (endedLine) endedLine.hidden = chat.state === 'closed' && last?.from === 'system';
     if (nearBottom || last?.from === 'visitor') this.main.scrollTop = this.main.scrollHeight;
   }
 
@@ -184,8 +193,17 @@ export class ChatView {
     const t = this.host.t;
     const time = formatTime(m.at, this.host.lang());
     const li = h('li', { class: `lc-msg lc-msg-${m.from}${m.status === 'failed' ? ' lc-msg-failed' : ''}`, 'data-from': m.from, 'data-seq': m.seq ?? undefined });
-    if (m.from !== 'system') li.append(h('p', { class: 'lc-meta' }, this.sender(m), time ? ` · ${time}` : ''));
-    li.append(h('div', { class: 'lc-bubble', text: m.text }));
+    if (m.from !== 'system') {
+      const name = this.sender(m);
+      // An agent's initial, so that two agents in one chat are told apart at a glance.
+      const avatar = m.from === 'agent' && m.authorName ? h('span', { class: 'lc-avatar', 'aria-hidden': 'true', text: initial(m.authorName) }) : null;
+      li.append(h('p', { class: 'lc-meta' }, avatar, name, time ? ` · ${time}` : ''));
+    }
+    // Agents' words keep their formatting and links; everyone else's stay literal text.
+    const bubble = h('div', { class: 'lc-bubble' });
+    if (m.from === 'agent') bubble.append(...(m.rich ? renderRich(m.rich) : linkify(m.text)));
+    else bubble.textContent = m.text;
+    li.append(bubble);
     if (m.from === 'visitor' && m.status === 'sending') {
       li.append(h('p', { class: 'lc-delivery', text: t('chat.sending') }));
     } else if (m.from === 'visitor' && m.status === 'failed') {

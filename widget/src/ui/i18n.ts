@@ -52,14 +52,28 @@ export async function createI18n(lng: Language): Promise<{ i18n: i18n; t: TFunct
   return { i18n: instance, t };
 }
 
-export function formatWhen(iso: string, lng: string, now = new Date()): string {
+/** Year, month and day of an instant in a time zone, as a day number (for calendar differences). */
+function dayNumber(at: Date, timeZone: string | undefined): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day')) / 86_400_000;
+}
+
+/**
+ * When something next happens, as people say it in the visitor's language and time zone:
+ * "today at 09:00", "tomorrow at 09:00", "Monday at 09:00", further away with the date.
+ * Times on the 24-hour clock, so midnight is 00:00, never "12:00 AM".
+ */
+export function formatWhen(iso: string, lng: string, t: TFunction, now = new Date(), timeZone?: string): string {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return iso;
-  const days = (when.getTime() - now.getTime()) / 86_400_000;
-  const opts: Intl.DateTimeFormatOptions = days < 6
-    ? { weekday: 'long', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
-    : { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' };
-  return new Intl.DateTimeFormat(lng, opts).format(when);
+  const time = new Intl.DateTimeFormat(lng, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(when);
+  const days = dayNumber(when, timeZone) - dayNumber(now, timeZone);
+  let day: string;
+  if (days === 0 || days === 1) day = new Intl.RelativeTimeFormat(lng, { numeric: 'auto' }).format(days, 'day');
+  else if (days > 1 && days < 7) day = new Intl.DateTimeFormat(lng, { timeZone, weekday: 'long' }).format(when);
+  else day = new Intl.DateTimeFormat(lng, { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(when);
+  return t('when.at', { day, time });
 }
 
 export function formatTime(iso: string, lng: string): string {

@@ -28,5 +28,6 @@ export async function mount(ctx: MountContext): Promise<UiHandle> {
     navigator.language,
   ]);
   const { i18n, t } = await createI18n(lng);
+  ctx.languageChanged?.(lng);
   return new App(ctx, i18n, t);
 }

@@ -1,7 +1,7 @@
 // The conversation as the widget shows it: server messages ordered by sequence, plus the
 // visitor's own messages that are still on their way. Pure, so reconnects, retries and
 // duplicate deliveries can be reasoned about (and tested) without a browser.
-import type { Sender, ServerMessage } from '../shared/types.js';
+import type { Sender, ServerMessage, WireBlock } from '../shared/types.js';
 
 export type DeliveryStatus = 'sending' | 'failed' | 'sent';
 
@@ -14,6 +14,8 @@ export interface ViewMessage {
   text: string;
   at: string;
   authorName: string | null;
+  /** An agent's formatting (rendered by ./rich.ts); null for plain messages. */
+  rich: WireBlock[] | null;
   data: Record<string, unknown> | null;
   status: DeliveryStatus;
 }
@@ -27,6 +29,7 @@ export function fromServer(m: ServerMessage): ViewMessage {
     text: m.text,
     at: m.at,
     authorName: m.name ?? null,
+    rich: m.from === 'agent' && Array.isArray(m.rich) ? m.rich : null,
     data: m.data ?? null,
     status: 'sent',
   };
@@ -41,6 +44,7 @@ export function localMessage(clientId: string, text: string, at: Date): ViewMess
     text,
     at: at.toISOString(),
     authorName: null,
+    rich: null,
     data: null,
     status: 'sending',
   };

@@ -96,6 +96,16 @@ textarea.lc-input { resize: vertical; min-height: 96px; }
 .lc-msg-system { align-self: center; max-width: 92%; }
 .lc-msg-system .lc-bubble { background: transparent; color: #57606a; font-size: 13px; font-style: italic; text-align: center; padding: 2px 8px; }
 .lc-msg-failed .lc-bubble { opacity: .75; }
+.lc-avatar {
+  display: inline-flex; align-items: center; justify-content: center; width: 20px; height: 20px; margin-right: 6px;
+  border-radius: 50%; background: var(--lc-accent); color: var(--lc-on-accent); font-size: 11px; font-weight: 650; vertical-align: middle;
+}
+.lc-a { color: inherit; text-decoration: underline; }
+.lc-rp { margin: 0; }
+.lc-rp + .lc-rp, .lc-rl, .lc-pre { margin: 6px 0 0; }
+.lc-rl { padding-left: 20px; }
+.lc-bubble code, .lc-pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
+.lc-pre { white-space: pre-wrap; background: rgba(0,0,0,.05); padding: 6px 8px; border-radius: 6px; }
 .lc-delivery { font-size: 12px; color: #57606a; margin: 2px 4px 0; display: flex; gap: 8px; align-items: center; }
 .lc-delivery-failed { color: #b42318; }
 .lc-link { font: inherit; font-size: 12px; background: none; border: 0; padding: 0; color: #b42318; text-decoration: underline; cursor: pointer; }

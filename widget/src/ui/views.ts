@@ -22,7 +22,7 @@ export interface ViewsHost {
 function topicState(host: ViewsHost, topic: TopicInfo): string {
   const t = host.t;
   if (topic.open) return t('topics.open');
-  return topic.nextOpening ? t('topics.nextOpening', { when: formatWhen(topic.nextOpening, host.lang) }) : t('topics.noNextOpening');
+  return topic.nextOpening ? t('topics.nextOpening', { when: formatWhen(topic.nextOpening, host.lang, t) }) : t('topics.noNextOpening');
 }
 
 export function topicsView(host: ViewsHost, alert?: string): Node[] {
@@ -74,7 +74,7 @@ export function formView(host: ViewsHost, topic: TopicInfo, alertKey?: string): 
 
 export function offlineView(host: ViewsHost, topic: TopicInfo, nextOpening: string | null): Node[] {
   const t = host.t;
-  const when = nextOpening ? t('offline.nextOpening', { when: formatWhen(nextOpening, host.lang) }) : t('offline.noNextOpening');
+  const when = nextOpening ? t('offline.nextOpening', { when: formatWhen(nextOpening, host.lang, t) }) : t('offline.noNextOpening');
   const fields: FormField[] = [
     { name: 'name', type: 'text', required: true, label: t('form.name') },
     { name: 'email', type: 'email', required: true, label: t('form.email') },

@@ -6,7 +6,7 @@ import type { AgentMessage, ChannelHandlers, Person, WebhookResult } from '../..
 import { headerValue, type Headers, type InboundPipeline } from '../shared/inbound.js';
 import { submittedInputs } from './blocks.js';
 import { messageIdOf } from './ids.js';
-import { mentionedUsers, mrkdwnToPlain, stripUserMention } from './mrkdwn.js';
+import { mentionedUsers, mrkdwnToMarkdown, mrkdwnToPlain, stripUserMention } from './mrkdwn.js';
 
 const eventSchema = z
   .object({
@@ -137,6 +137,7 @@ export class SlackInbound {
       messageId: messageIdOf(channel, ts),
       author,
       text: mrkdwnToPlain(cleaned, { user: (id) => names.get(id) }).trim(),
+      markdown: mrkdwnToMarkdown(cleaned, { user: (id) => names.get(id) }) || null,
       parentId: threaded ? messageIdOf(channel, event.thread_ts!) : null,
       mentionsBot: mentioned || event.channel_type === 'im',
       at: new Date(Math.round(Number(ts) * 1000)),

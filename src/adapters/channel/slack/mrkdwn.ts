@@ -114,3 +114,36 @@ export function stripUserMention(text: string, userId: string): string {
     .join('\n')
     .trim();
 }
+
+/** Characters CommonMark would read as markup, escaped so that Slack's words stay words. */
+const escapeMarkdown = (text: string): string => text.replace(/[\\`*_{}[\]()#+\-.!<>~|&]/g, (c) => `\\${c}`);
+
+/**
+ * An agent's Slack message → the neutral markdown (CommonMark): `*bold*` → `**bold**`,
+ * `_italic_` → `*italic*`, `~strike~` → `~~strike~~`, code kept, `<url|label>` → `[label](url)`,
+ * mentions → `@name`; Slack's entities are decoded and every other character is literal.
+ */
+export function mrkdwnToMarkdown(text: string, names: MrkdwnNames): string {
+  const parts: string[] = [];
+  // Code first (its content is literal), then links and mentions, then the emphasis marks.
+  const pattern = /```([\s\S]*?)```|`([^`\n]+)`|<([^<>]*)>|(?<![\w*])\*([^*\n]+)\*(?![\w*])|(?<![\w_])_([^_\n]+)_(?![\w_])|(?<![\w~])~([^~\n]+)~(?![\w~])/g;
+  const plain = (s: string) => escapeMarkdown(s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    parts.push(plain(text.slice(last, m.index)));
+    last = m.index + m[0].length;
+    const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    if (m[1] !== undefined) parts.push('\n```\n' + decode(m[1]).replace(/^\n|\n$/g, '') + '\n```\n');
+    else if (m[2] !== undefined) parts.push('`' + decode(m[2]).replace(/`/g, "'") + '`');
+    else if (m[3] !== undefined) {
+      const [target = '', label] = m[3].split('|', 2);
+      if (/^(https?:|mailto:)/.test(target)) parts.push(`[${plain(label ?? target.replace(/^mailto:/, ''))}](<${target.replace(/[<>\s]/g, encodeURIComponent)}>)`);
+      else parts.push(plain(mrkdwnToPlain(m[0], names)));
+    } else if (m[4] !== undefined) parts.push(`**${plain(m[4])}**`);
+    else if (m[5] !== undefined) parts.push(`*${plain(m[5])}*`);
+    else if (m[6] !== undefined) parts.push(`~~${plain(m[6])}~~`);
+  }
+  parts.push(plain(text.slice(last)));
+  // Slack's line breaks are CommonMark hard breaks (the parser runs with `breaks`).
+  return parts.join('').trim();
+}

@@ -73,6 +73,23 @@ function withoutBotMention(message: WebexMessage, bot: WebexPerson): string {
   return (lines[at] === '' && at === 0 ? lines.slice(1) : lines).join('\n').trim();
 }
 
+const MARKDOWN_MENTION = /<@(personId|personEmail):([^|>\s]+)(?:\|([^>]*))?>|<@all(?:\|([^>]*))?>/g;
+
+/**
+ * Webex markdown as the neutral markdown: a mention of the bot goes (it addressed the bot, not
+ * the visitor), other mentions become their labels. Null when the message has no markdown.
+ */
+function neutralMarkdown(message: WebexMessage, bot: WebexPerson): string | null {
+  if (message.markdown === undefined || !message.markdown.trim()) return null;
+  const botEmails = bot.emails.map((e) => e.toLowerCase());
+  const out = message.markdown.replace(MARKDOWN_MENTION, (_whole, kind?: string, value?: string, label?: string, allLabel?: string) => {
+    if (kind === undefined) return allLabel?.trim() || 'All';
+    const isBot = kind === 'personId' ? value === bot.id : botEmails.includes((value ?? '').toLowerCase());
+    return isBot ? '' : (label?.trim() ?? '');
+  });
+  return out.trim() || null;
+}
+
 /** The message as the services see it; null when it is not for them (mention mode, no mention). */
 export function toAgentMessage(
   message: WebexMessage,
@@ -89,6 +106,7 @@ export function toAgentMessage(
     messageId: message.id,
     author,
     text: mentioned ? withoutBotMention(message, bot) : message.text ?? '',
+    markdown: neutralMarkdown(message, bot),
     parentId: message.parentId ?? null,
     mentionsBot,
     at: new Date(message.created),
