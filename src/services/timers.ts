@@ -8,7 +8,7 @@ import { timerVerdict, type TimerPolicy } from '../domain/chat-state.js';
 import { plain } from '../domain/rich-text.js';
 import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { ChatStore, Clock, DedupeStore, OfflineMessageStore, Scheduler } from '../ports.js';
+import type { ChatStore, Clock, DedupeStore, OfflineMessageStore, RateLimitStore, Scheduler } from '../ports.js';
 import type { ChatAnnouncer } from './announcer.js';
 import type { ChatCloser } from './closing.js';
 import { OPEN_STATES, SUPERVISORS_LANE, type ChatSettings, type ChatTimers } from './context.js';
@@ -30,7 +30,7 @@ export function timerPolicy(timers: ChatTimers): TimerPolicy {
 }
 
 export interface ChatTimersOptions {
-  store: ChatStore & OfflineMessageStore & DedupeStore;
+  store: ChatStore & OfflineMessageStore & DedupeStore & RateLimitStore;
   scheduler: Pick<Scheduler, 'define' | 'every'>;
   announcer: ChatAnnouncer;
   closer: ChatCloser;
@@ -115,6 +115,8 @@ export class ChatTimersService {
     const removed = await store.purgeClosedBefore(cutoff);
     await store.purgeOfflineMessagesBefore(cutoff);
     await store.purgeProcessedBefore(new Date(now - 30 * DAY));
+    // Rate-limit windows that have ended count nothing any more.
+    await store.purgeHitsBefore(new Date(now));
     log.info({ removed }, 'retention purge done');
     return removed;
   }

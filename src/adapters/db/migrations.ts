@@ -230,4 +230,18 @@ CREATE TABLE offline_messages (
 CREATE INDEX offline_messages_at ON offline_messages (at);
 `,
   },
+  {
+    version: 6,
+    name: 'rate_limits',
+    sql: `
+-- Rate-limit windows shared by every instance: one row per key (hashed), counted by an upsert.
+-- Windows that ended are deleted by the retention sweep.
+CREATE TABLE rate_limits (
+  key      text PRIMARY KEY,
+  hits     integer NOT NULL,
+  reset_at timestamptz NOT NULL
+);
+CREATE INDEX rate_limits_reset_at ON rate_limits (reset_at);
+`,
+  },
 ];

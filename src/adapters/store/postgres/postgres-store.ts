@@ -18,12 +18,14 @@ import type {
   NewOutboxItem,
   OfflineMessage,
   OutboxItem,
+  RateLimitHit,
   Store,
 } from '../../../ports.js';
 import { PgChats } from './chats.js';
 import { PgMessages } from './messages.js';
 import { PgDedupe, PgOfflineMessages } from './offline.js';
 import { PgOutbox } from './outbox.js';
+import { PgRateLimits } from './rate-limits.js';
 import { PgSettings, PgTopics } from './topics-settings.js';
 
 export interface PostgresStoreOptions {
@@ -39,6 +41,7 @@ export class PostgresStore implements Store {
   private readonly outbox: PgOutbox;
   private readonly dedupe: PgDedupe;
   private readonly offline: PgOfflineMessages;
+  private readonly rateLimits: PgRateLimits;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -51,6 +54,7 @@ export class PostgresStore implements Store {
     this.outbox = new PgOutbox(pool);
     this.dedupe = new PgDedupe(pool);
     this.offline = new PgOfflineMessages(pool);
+    this.rateLimits = new PgRateLimits(pool);
   }
 
   async ping(): Promise<void> {
@@ -158,5 +162,19 @@ export class PostgresStore implements Store {
   }
   purgeOfflineMessagesBefore(cutoff: Date): Promise<number> {
     return this.offline.purgeOfflineMessagesBefore(cutoff);
+  }
+
+  // RateLimitStore
+  hit(key: string, windowMs: number): Promise<RateLimitHit> {
+    return this.rateLimits.hit(key, windowMs);
+  }
+  unhit(key: string): Promise<void> {
+    return this.rateLimits.unhit(key);
+  }
+  resetHits(key: string): Promise<void> {
+    return this.rateLimits.resetHits(key);
+  }
+  purgeHitsBefore(cutoff: Date): Promise<number> {
+    return this.rateLimits.purgeHitsBefore(cutoff);
   }
 }
