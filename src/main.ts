@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServices, productRoutes, type ServiceTuning } from './assemble.js';
 import { openEventBus } from './adapters/bus/index.js';
-import { openAgentChannel, type RetryPolicy } from './adapters/channel/index.js';
+import { openAgentChannel, type InboundQueueTuning, type RetryPolicy } from './adapters/channel/index.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
@@ -19,7 +19,9 @@ import { listen, type HttpServer } from './http/server.js';
 import { StreamRegistry } from './http/streams.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { widgetBuildProblem } from './http/widget-assets.js';
-import type { AgentChannel, EventBus, Scheduler, Store } from './ports.js';
+import type { AgentChannel, EventBus, Json, Scheduler, Store } from './ports.js';
+import { plain } from './domain/rich-text.js';
+import { SUPERVISORS_LANE } from './services/context.js';
 import type { Sandbox } from './sandbox/index.js';
 import type { SlackSandbox } from './sandbox/slack/index.js';
 import type { ChatModule } from './services/chat-module.js';
@@ -43,6 +45,8 @@ export interface AppOverrides extends ServiceTuning {
   webexPolicy?: Partial<RetryPolicy>;
   /** The Slack client's retry policy (tests shorten the waits). */
   slackPolicy?: Partial<RetryPolicy>;
+  /** The inbound queue's timings and the webhook check / reconciliation period (default 30 s). */
+  inbound?: InboundQueueTuning & { upkeepMs?: number };
 }
 
 export interface RunningApp {
@@ -121,6 +125,15 @@ async function openFoundation(config: Config, overrides: AppOverrides, log: Logg
   return { database, store, bus, scheduler };
 }
 
+/** Spaces of chats not closed and active in the last hour: the reconciliation lists these. */
+async function activeSpaces(store: Store): Promise<string[]> {
+  const since = Date.now() - 60 * 60 * 1000;
+  const open = await store.listChats({ states: ['bot', 'queued', 'active'] });
+  return open
+    .filter((c) => c.spaceId && Math.max(c.updatedAt.getTime(), c.lastSeenAt.getTime(), c.lastVisitorMessageAt?.getTime() ?? 0) >= since)
+    .map((c) => c.spaceId!);
+}
+
 /** Step 6: the HTTP server with every route; released with a drain deadline. */
 async function serveHttp(
   config: Config,
@@ -197,6 +210,16 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         baseUrl: (config.publicUrl ?? http.url).replace(/\/$/, ''),
         handlers: chats.handlers,
         dedupe: (key) => store.markProcessed(key),
+        inbound: { store, ...(overrides.inbound ? { tuning: overrides.inbound } : {}) },
+        upkeep: {
+          activeSpaces: () => activeSpaces(store),
+          notify: (text) => chats.outbox.enqueue(SUPERVISORS_LANE, 'supervisors_message', { text: plain(text) as unknown as Json }).then(() => undefined),
+          ...(overrides.inbound?.upkeepMs ? { periodMs: overrides.inbound.upkeepMs } : {}),
+        },
+        // From here on the webhook route stores deliveries, while the channel still starts.
+        created: (channel) => {
+          channelRef = channel;
+        },
         log,
         sandboxDataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
         serveSandbox: (sandboxes) => {

@@ -264,6 +264,65 @@ export interface RateLimitStore {
   purgeHitsBefore(cutoff: Date): Promise<number>;
 }
 
+/** A webhook notification kept before it is answered 200 (table `inbound`). */
+export interface NewInboundItem {
+  /** Dedupe key: one row per delivered resource, whichever webhook or listing named it. */
+  key: string;
+  /** Lane: a room's items are handed over one at a time, in `created` order. */
+  room: string;
+  kind: string;
+  payload: Json;
+  /** When the messenger says the resource was created (orders the lane). */
+  created: Date;
+}
+
+export interface InboundItem extends NewInboundItem {
+  id: number;
+  /** Failed attempts so far (the backoff grows with it). */
+  attempts: number;
+}
+
+export interface InboundStore {
+  /** Stores a notification; false when its key is already stored (done or pending). */
+  enqueueInbound(item: NewInboundItem): Promise<boolean>;
+  /**
+   * Leases due items, at most one per room: the oldest pending by (created, id). A leased item
+   * is invisible to other claimers until `leaseMs` passes (then another instance takes it).
+   */
+  claimInbound(now: Date, limit: number, leaseMs: number): Promise<InboundItem[]>;
+  /** Done: kept as the dedupe record and the room's "last seen" marker until purged. */
+  completeInbound(id: number): Promise<void>;
+  retryInbound(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  countPendingInbound(room?: string): Promise<number>;
+  /** How far back the room's messages have been listed (the reconciliation's marker). */
+  inboundMark(room: string): Promise<Date | null>;
+  /** Moves the marker forward (never back). */
+  setInboundMark(room: string, listedTo: Date): Promise<void>;
+  /** Forgets items done before the cutoff. */
+  purgeInboundBefore(cutoff: Date): Promise<number>;
+}
+
+/** One counted hit: the hits in the key's current window and when that window ends. */
+export interface RateLimitHit {
+  count: number;
+  resetAt: Date;
+}
+
+/** Fixed-window counters shared by every instance (rate limits). */
+export interface RateLimitStore {
+  /**
+   * Counts one hit on `key`, atomically across instances: in the key's current window, or in a
+   * new one of `windowMs` when the last has ended (then the count starts again at 1).
+   */
+  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** Takes one hit back from the key's current window (a request that should not count). */
+  unhit(key: string): Promise<void>;
+  /** Forgets the key's window. */
+  resetHits(key: string): Promise<void>;
+  /** Deletes windows that ended before the cutoff. */
+  purgeHitsBefore(cutoff: Date): Promise<number>;
+}
+
 /** Every capability: what a database adapter provides and the composition root hands out. */
 export interface Store
   extends StoreHealth,
@@ -273,6 +332,7 @@ export interface Store
     SettingsStore,
     OutboxStore,
     DedupeStore,
+    InboundStore,
     OfflineMessageStore,
     RateLimitStore {}
 

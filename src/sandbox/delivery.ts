@@ -40,6 +40,8 @@ export class WebhookDelivery {
   /** First attempts to one webhook go out in order; retries do not hold the line. */
   private readonly lines = new Map<string, Promise<void>>();
   private pending = 0;
+  /** Consecutive failed deliveries per webhook (Webex switches a webhook off after enough). */
+  private readonly failures = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -47,6 +49,8 @@ export class WebhookDelivery {
     private readonly knobs: DeliveryKnobs,
     private readonly log: Logger,
     private readonly retryDelaysMs: number[] = DEFAULT_RETRY_DELAYS_MS,
+    /** Marks the state changed (to be saved) after a webhook is switched off. */
+    private readonly onChange?: () => void,
   ) {}
 
   /** Queues an event; deliveries start after the API call that raised it has answered. */
@@ -117,21 +121,24 @@ export class WebhookDelivery {
   private enqueue(webhookId: string, url: string, body: string, headers: Record<string, string>): void {
     this.pending++;
     const prev = this.lines.get(webhookId) ?? Promise.resolve();
-    const next = prev.then(() => this.attempt(url, body, headers, 0));
+    const next = prev.then(() => this.attempt(webhookId, url, body, headers, 0));
     this.lines.set(webhookId, next);
     void next.then(() => {
       if (this.lines.get(webhookId) === next) this.lines.delete(webhookId);
     });
   }
 
-  private async attempt(url: string, body: string, headers: Record<string, string>, n: number): Promise<void> {
+  private async attempt(webhookId: string, url: string, body: string, headers: Record<string, string>, n: number): Promise<void> {
     if (this.closed) return;
+    // A webhook switched off meanwhile gets nothing more, retries included.
+    if (this.state().webhooks.find((w) => w.id === webhookId)?.status !== 'active') return this.done();
     const controller = new AbortController();
     this.inflight.add(controller);
     const timer = setTimeout(() => controller.abort(), ATTEMPT_TIMEOUT_MS);
     let ok = false;
     let status: number | string = 'error';
     try {
+      if (this.knobs.takeDeliveryFailure()) throw Object.assign(new Error('failed by knob'), { name: 'SandboxKnob' });
       const res = await fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       status = res.status;
       ok = res.ok;
@@ -143,7 +150,11 @@ export class WebhookDelivery {
       this.inflight.delete(controller);
     }
     if (this.closed) return;
-    if (ok) return this.done();
+    if (ok) {
+      this.failures.delete(webhookId);
+      return this.done();
+    }
+    if (this.countFailure(webhookId)) return this.done();
     const delay = this.retryDelaysMs[n];
     if (delay === undefined) {
       this.log.warn({ url, status, attempts: n + 1 }, 'sandbox: webhook delivery failed, giving up');
@@ -152,10 +163,24 @@ export class WebhookDelivery {
     this.log.debug({ url, status, attempt: n + 1 }, 'sandbox: webhook delivery failed, will retry');
     const t = setTimeout(() => {
       this.timers.delete(t);
-      void this.attempt(url, body, headers, n + 1);
+      void this.attempt(webhookId, url, body, headers, n + 1);
     }, delay);
     t.unref();
     this.timers.add(t);
+  }
+
+  /** Counts a failed delivery; true when the webhook has just been switched off for it. */
+  private countFailure(webhookId: string): boolean {
+    const failures = (this.failures.get(webhookId) ?? 0) + 1;
+    this.failures.set(webhookId, failures);
+    const limit = this.knobs.deactivateAfter();
+    const hook = this.state().webhooks.find((w) => w.id === webhookId);
+    if (limit === 0 || failures < limit || !hook) return false;
+    hook.status = 'inactive';
+    this.failures.delete(webhookId);
+    this.onChange?.();
+    this.log.warn({ webhookId, failures }, 'sandbox: webhook set inactive after consecutive failed deliveries');
+    return true;
   }
 
   private done(): void {

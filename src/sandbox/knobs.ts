@@ -1,4 +1,5 @@
-// Fault knobs for tests, all off by default: latency, 429s, 5xxs, dropped and duplicated deliveries.
+// Fault knobs for tests, all off by default: latency, 429s, 5xxs, dropped, duplicated and failed
+// deliveries, webhooks switched off after failures, failing or held message fetches.
 import { z } from 'zod';
 
 interface KnobSnapshot {
@@ -7,6 +8,15 @@ interface KnobSnapshot {
   fail5xx: { remaining: number; status: number };
   dropDeliveries: number;
   duplicateDeliveries: number;
+  /** The next `count` delivery attempts fail as if the target had answered 500. */
+  failDeliveries: number;
+  /** Consecutive failed deliveries after which a webhook is set `inactive`, as Webex does (0: never). */
+  deactivateWebhookAfter: number;
+  /** Share of `GET /messages/{id}` answered 503 (0 to 1). */
+  messageGetFailureRate: number;
+  /** Hold every `GET /messages/{id}` until released; `heldMessageGets` counts those waiting. */
+  holdMessageGets: boolean;
+  heldMessageGets: number;
 }
 
 export interface SandboxKnobs {
@@ -20,6 +30,14 @@ export interface SandboxKnobs {
   dropDeliveries(count: number): void;
   /** The next `count` webhook deliveries are sent twice (same body, same ids). */
   duplicateDeliveries(count: number): void;
+  /** The next `count` delivery attempts fail as if the target had answered 500. */
+  failDeliveries(count: number): void;
+  /** A webhook is set `inactive` after this many consecutive failed deliveries (0: never). */
+  deactivateWebhookAfter(count: number): void;
+  /** This share of `GET /messages/{id}` answers 503. */
+  messageGetFailureRate(rate: number): void;
+  /** Holds `GET /messages/{id}` until `holdMessageGets(false)` releases them. */
+  holdMessageGets(hold: boolean): void;
   reset(): void;
   snapshot(): KnobSnapshot;
 }
@@ -28,6 +46,8 @@ export interface SandboxKnobs {
 export interface DeliveryKnobs {
   takeDrop(): boolean;
   takeDuplicate(): boolean;
+  takeDeliveryFailure(): boolean;
+  deactivateAfter(): number;
 }
 
 type RestFault =
@@ -47,6 +67,10 @@ export const knobsBody = z
     fail5xx: z.object({ count, status: z.number().int().min(500).max(599).optional() }).optional(),
     dropDeliveries: count.optional(),
     duplicateDeliveries: count.optional(),
+    failDeliveries: count.optional(),
+    deactivateWebhookAfter: count.optional(),
+    messageGetFailureRate: z.number().min(0).max(1).optional(),
+    holdMessageGets: z.boolean().optional(),
   })
   .strict();
 
@@ -60,8 +84,15 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
       fail5xx: { remaining: 0, status: 503 },
       dropDeliveries: 0,
       duplicateDeliveries: 0,
+      failDeliveries: 0,
+      deactivateWebhookAfter: 0,
+      messageGetFailureRate: 0,
+      holdMessageGets: false,
+      heldMessageGets: 0,
     };
   }
+
+  private held: (() => void)[] = [];
 
   latencyMs(ms: number): void {
     this.s.latencyMs = Math.max(0, ms);
@@ -78,7 +109,24 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
   duplicateDeliveries(n: number): void {
     this.s.duplicateDeliveries = Math.max(0, n);
   }
+  failDeliveries(n: number): void {
+    this.s.failDeliveries = Math.max(0, n);
+  }
+  deactivateWebhookAfter(n: number): void {
+    this.s.deactivateWebhookAfter = Math.max(0, n);
+  }
+  messageGetFailureRate(rate: number): void {
+    this.s.messageGetFailureRate = Math.min(1, Math.max(0, rate));
+  }
+  holdMessageGets(hold: boolean): void {
+    this.s.holdMessageGets = hold;
+    if (hold) return;
+    const waiting = this.held.splice(0);
+    this.s.heldMessageGets = 0;
+    for (const release of waiting) release();
+  }
   reset(): void {
+    this.holdMessageGets(false);
     this.s = Knobs.off();
   }
   snapshot(): KnobSnapshot {
@@ -92,6 +140,19 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
     if (body.fail5xx) this.fail5xx(body.fail5xx.count, body.fail5xx.status);
     if (body.dropDeliveries !== undefined) this.dropDeliveries(body.dropDeliveries);
     if (body.duplicateDeliveries !== undefined) this.duplicateDeliveries(body.duplicateDeliveries);
+    if (body.failDeliveries !== undefined) this.failDeliveries(body.failDeliveries);
+    if (body.deactivateWebhookAfter !== undefined) this.deactivateWebhookAfter(body.deactivateWebhookAfter);
+    if (body.messageGetFailureRate !== undefined) this.messageGetFailureRate(body.messageGetFailureRate);
+    if (body.holdMessageGets !== undefined) this.holdMessageGets(body.holdMessageGets);
+  }
+
+  /** For `GET /messages/{id}`: waits while held, then says whether this one fails. */
+  async beforeMessageGet(): Promise<boolean> {
+    if (this.s.holdMessageGets) {
+      this.s.heldMessageGets++;
+      await new Promise<void>((resolve) => this.held.push(resolve));
+    }
+    return Math.random() < this.s.messageGetFailureRate;
   }
 
   currentLatency(): number {
@@ -115,6 +176,16 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
     if (this.s.dropDeliveries <= 0) return false;
     this.s.dropDeliveries--;
     return true;
+  }
+
+  takeDeliveryFailure(): boolean {
+    if (this.s.failDeliveries <= 0) return false;
+    this.s.failDeliveries--;
+    return true;
+  }
+
+  deactivateAfter(): number {
+    return this.s.deactivateWebhookAfter;
   }
 
   takeDuplicate(): boolean {

@@ -78,7 +78,9 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const writer = dataDir
     ? new StateWriter(dataDir, () => state, SAVE_DELAY_MS, (err) => log.error({ err }, 'sandbox: could not save state'))
     : null;
-  const delivery = new WebhookDelivery(() => state, knobs, log, opts.deliveryRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
+  const delivery = new WebhookDelivery(() => state, knobs, log, opts.deliveryRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, () =>
+    writer?.markDirty(),
+  );
   const world = new SandboxWorld(state, () => writer?.markDirty(), (event) => delivery.schedule(event));
   if (!restored || newSecret) writer?.markDirty();
 

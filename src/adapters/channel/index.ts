@@ -3,12 +3,13 @@
 // lifetime. Each messenger's modules, and its sandbox's, are loaded only when chosen.
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { AgentChannel, ChannelHandlers } from '../../ports.js';
+import type { AgentChannel, ChannelHandlers, InboundStore } from '../../ports.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import type { InboundQueueTuning } from './shared/inbound-queue.js';
 import type { RetryPolicy } from './shared/retry.js';
 
-export type { RetryPolicy };
+export type { InboundQueueTuning, RetryPolicy };
 
 export type ChannelSettings = Pick<Config, 'messenger' | 'webex' | 'slack'>;
 
@@ -25,6 +26,12 @@ export interface ChannelDeps {
   /** Called with the in-process sandbox, if any, before the channel starts: the server must
    *  answer its routes by then (the channel's start calls it). */
   serveSandbox(sandboxes: Pick<OpenedChannel, 'sandbox' | 'slackSandbox'>): void;
+  /** Store-first inbound: webhook deliveries are stored here before they are answered 200. */
+  inbound?: { store: InboundStore; tuning?: InboundQueueTuning };
+  /** Webhook health and reconciliation: the recently active spaces, whom to tell, how often. */
+  upkeep?: { activeSpaces(): Promise<string[]>; notify(text: string): Promise<void>; periodMs?: number };
+  /** The channel, before it starts: its webhook route may store deliveries from then on. */
+  created?(channel: AgentChannel): void;
   /** The clients' retry policy (tests shorten the waits). */
   webexPolicy?: Partial<RetryPolicy>;
   slackPolicy?: Partial<RetryPolicy>;
@@ -53,6 +60,7 @@ export async function openAgentChannel(settings: ChannelSettings, deps: ChannelD
       : await (await import('./webex/open.js')).createWebexFromConfig(settings.webex, deps);
   try {
     deps.serveSandbox({ sandbox: created.sandbox, slackSandbox: created.slackSandbox });
+    deps.created?.(created.channel);
     await created.channel.start(deps.handlers);
   } catch (error) {
     await created.closeSandbox();

@@ -244,4 +244,37 @@ CREATE TABLE rate_limits (
 CREATE INDEX rate_limits_reset_at ON rate_limits (reset_at);
 `,
   },
+  {
+    version: 7,
+    name: 'inbound',
+    sql: `
+-- Webhook notifications, stored before the webhook is answered 200 (Webex does not deliver
+-- again after a 200), then fetched and handed over by a worker. A room's items go one at a time
+-- in the messenger's created order. Done rows stay a while: they are the dedupe record (the
+-- reconciliation lists messages again) and each room's "last seen" marker.
+CREATE TABLE inbound (
+  id              bigserial PRIMARY KEY,
+  key             text NOT NULL UNIQUE,
+  room            text NOT NULL,
+  kind            text NOT NULL,
+  payload         jsonb NOT NULL,
+  created         timestamptz NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until     timestamptz,
+  last_error      text,
+  done_at         timestamptz
+);
+CREATE INDEX inbound_pending ON inbound (room, created, id) WHERE done_at IS NULL;
+CREATE INDEX inbound_room_created ON inbound (room, created);
+CREATE INDEX inbound_done ON inbound (done_at) WHERE done_at IS NOT NULL;
+
+-- How far back each room's messages have been listed by the reconciliation: the next listing
+-- stops there. Only the listing moves it (webhooks can skip a lost message; a listing cannot).
+CREATE TABLE inbound_marks (
+  room      text PRIMARY KEY,
+  listed_to timestamptz NOT NULL
+);
+`,
+  },
 ];

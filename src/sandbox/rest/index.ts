@@ -24,6 +24,14 @@ export function createRestRouter(deps: RestDeps): express.Router {
     next();
   });
   r.use(faultKnobs(deps.knobs));
+  // The fetch that follows a webhook: held (to stop a product between its 200 and the fetch)
+  // or failed at the knob's rate.
+  r.get('/messages/:id', (_req, res, next) => {
+    void deps.knobs.beforeMessageGet().then((fail) => {
+      if (fail) sendError(res, 503, 'The server encountered an error (sandbox fault knob).');
+      else next();
+    });
+  });
   r.use(express.json({ limit: '1mb' }));
 
   const kit = routeKit(deps.world, deps.apiBase);

@@ -13,12 +13,14 @@ import {
   type CardSpec,
   type ChannelHandlers,
   type OutgoingMessage,
+  type InboundStore,
   type Person,
   type PostOptions,
   type WebhookResult,
 } from '../../../ports.js';
 import { CardTemplates } from '../shared/card-templates.js';
 import { InboundPipeline, headerValue, type Headers } from '../shared/inbound.js';
+import { InboundQueue, type InboundQueueTuning } from '../shared/inbound-queue.js';
 import { KeyedQueue } from '../shared/keyed-queue.js';
 import { PeopleCache } from '../shared/people.js';
 import type { RetryPolicy } from '../shared/retry.js';
@@ -29,6 +31,7 @@ import { WebexInbound, toPerson } from './inbound.js';
 import { renderMarkdown, renderMessage, webexParts } from './render.js';
 import { verifyWebhookSignature } from './signature.js';
 import { RefreshingToken, type RelayTokens } from './tokens.js';
+import { WebexUpkeep } from './upkeep.js';
 import { registerWebhooks, removeWebhooks, type WebhookTarget } from './webhooks.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -65,6 +68,18 @@ export interface WebexChannelOptions {
   keepWebhooksOnStop?: boolean;
   /** Durable "first time seen?" check (Store.markProcessed); in-memory dedupe always runs. */
   dedupe?: (key: string) => Promise<boolean>;
+  /** Store-first: deliveries are stored here before the 200, then handed over by a worker.
+   *  Without it they are processed from memory (a crash between the 200 and the fetch loses them). */
+  inbound?: (InboundQueueTuning & { store: InboundStore }) | null;
+  /** Webhook health and reconciliation (with `inbound`). */
+  upkeep?: {
+    /** The spaces of recently active chats. */
+    activeSpaces(): Promise<string[]>;
+    /** Told when a webhook had to be reactivated. */
+    notify?(text: string): Promise<void>;
+    /** How often; default 30 s. */
+    periodMs?: number;
+  } | null;
   logger?: Logger;
   policy?: Partial<RetryPolicy>;
 }
@@ -72,6 +87,8 @@ export interface WebexChannelOptions {
 export interface WebexChannel extends AgentChannel {
   /** Resolves when every accepted webhook delivery has been processed (tests, shutdown). */
   whenIdle(): Promise<void>;
+  /** One webhook check and reconciliation pass now (tests; the schedule runs them anyway). */
+  reconcileNow(): Promise<void>;
   /** The resolved identities (after `start`). */
   readonly identities: { bot: Person | null; relay: Person | null };
 }
@@ -115,6 +132,8 @@ class WebexAgentChannel implements WebexChannel {
   private readonly target: WebhookTarget;
   private readonly pipeline: InboundPipeline;
   private readonly inbound: WebexInbound;
+  private readonly queue: InboundQueue | null;
+  private readonly upkeep: WebexUpkeep | null;
   private readonly cards = new CardTemplates();
   private running: Running | null = null;
 
@@ -141,15 +160,35 @@ class WebexAgentChannel implements WebexChannel {
           ? null
           : { status: 401, body: { error: 'invalid signature' } },
     });
+    this.queue = options.inbound
+      ? new InboundQueue({ ...options.inbound, messenger: 'webex', logger: this.logger, details: failureDetails })
+      : null;
+    this.upkeep = this.upkeepOf(options);
     this.inbound = new WebexInbound({
       mode: this.mode,
       bot: this.bot,
       relay: this.relay,
       webhookName: this.target.name,
       pipeline: this.pipeline,
+      queue: this.queue,
       people: new PeopleCache(),
       logger: this.logger,
       state: () => this.running,
+    });
+  }
+
+  private upkeepOf(options: WebexChannelOptions): WebexUpkeep | null {
+    if (!this.queue || !options.upkeep) return null;
+    return new WebexUpkeep({
+      queue: this.queue,
+      reader: this.relay,
+      hookOwners: this.relay ? [this.bot, this.relay] : [this.bot],
+      webhookName: this.target.name,
+      activeSpaces: options.upkeep.activeSpaces,
+      ...(options.upkeep.notify ? { notify: options.upkeep.notify } : {}),
+      periodMs: options.upkeep.periodMs ?? 30_000,
+      logger: this.logger,
+      identities: () => [this.running?.bot ?? null, this.running?.relay ?? null],
     });
   }
 
@@ -173,11 +212,16 @@ class WebexAgentChannel implements WebexChannel {
     const bot = await this.bot.me();
     await registerWebhooks(this.bot, this.relay, this.target);
     this.running = { handlers, bot, relay };
+    // Deliveries stored before now (by an earlier process, or while this one started) go first.
+    this.queue?.start((item) => this.inbound.processItem(item));
+    this.upkeep?.start();
     this.logger.info({ mode: this.mode, bot: bot.emails[0], relay: relay?.emails[0] }, 'webex channel started');
   }
 
   async stop(): Promise<void> {
     this.relayToken?.stop();
+    await this.upkeep?.stop();
+    await this.queue?.stop();
     await this.whenIdle();
     if (this.running && this.options.keepWebhooksOnStop === false) {
       await removeWebhooks(this.bot, this.relay, this.target);
@@ -185,8 +229,13 @@ class WebexAgentChannel implements WebexChannel {
     this.running = null;
   }
 
-  whenIdle(): Promise<void> {
-    return this.pipeline.whenIdle();
+  async whenIdle(): Promise<void> {
+    await this.pipeline.whenIdle();
+    await this.queue?.whenIdle();
+  }
+
+  reconcileNow(): Promise<void> {
+    return this.upkeep?.pass() ?? Promise.resolve();
   }
 
   async createSpace(title: string): Promise<string> {

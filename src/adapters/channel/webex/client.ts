@@ -213,6 +213,10 @@ export class WebexClient {
   }): Promise<WebexMessage[]> {
     return this.listAll('/messages', query);
   }
+  /** One page of a room's messages, newest first (the reconciliation pages by `beforeMessage`). */
+  async listMessagesPage(query: { roomId: string; max: number; beforeMessage?: string }): Promise<WebexMessage[]> {
+    return (await this.request<{ items?: WebexMessage[] }>('GET', '/messages', { query })).items ?? [];
+  }
   deleteMessage(id: string): Promise<void> {
     return this.request('DELETE', `/messages/${encodeURIComponent(id)}`);
   }

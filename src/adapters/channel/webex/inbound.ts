@@ -3,8 +3,9 @@
 // it (the relay can read every message of its spaces, the bot only those addressed to it).
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AgentMessage, CardAction, ChannelHandlers, Person, WebhookResult } from '../../../ports.js';
+import type { AgentMessage, CardAction, ChannelHandlers, InboundItem, Person, WebhookResult } from '../../../ports.js';
 import type { Headers, InboundPipeline } from '../shared/inbound.js';
+import type { InboundQueue } from '../shared/inbound-queue.js';
 import type { PeopleCache } from '../shared/people.js';
 import { isWebexStatus, type WebexClient } from './client.js';
 import type { WebexMessage, WebexPerson } from './resources.js';
@@ -29,6 +30,12 @@ const envelopeSchema = z.object({
     .passthrough(),
 });
 type Envelope = z.infer<typeof envelopeSchema>;
+/** What a delivery says of a message: its id, and whose webhook delivered it. */
+interface Notice {
+  id: string;
+  createdBy?: string;
+  name?: string;
+}
 
 export function toPerson(p: WebexPerson): Person {
   return { id: p.id, email: p.emails[0] ?? '', displayName: p.displayName, firstName: p.firstName ?? null };
@@ -42,6 +49,8 @@ export interface WebexInboundContext {
   /** Prefix of our webhooks' names (tells the relay's deliveries from the bot's). */
   webhookName: string;
   pipeline: InboundPipeline;
+  /** Store-first: deliveries are kept here before the 200; null keeps them in memory only. */
+  queue: InboundQueue | null;
   people: PeopleCache;
   logger: Logger;
   /** The resolved identities and the services' handlers; null before start. */
@@ -116,42 +125,68 @@ export function toAgentMessage(
 export class WebexInbound {
   constructor(private readonly context: WebexInboundContext) {}
 
-  /** A verified delivery: parsed, checked, and queued for its room. */
-  route(rawBody: Buffer, _headers: Headers): WebhookResult {
+  /**
+   * A verified delivery: parsed, checked, and stored for its room before the 200 (503 when the
+   * database does not answer, so Webex delivers again). Stored even before the channel has
+   * started: the queue hands it over once it has.
+   */
+  async route(rawBody: Buffer, _headers: Headers): Promise<WebhookResult> {
     let envelope: Envelope;
     try {
       envelope = envelopeSchema.parse(JSON.parse(rawBody.toString('utf8')));
     } catch {
       return { status: 400, body: { error: 'not a Webex webhook delivery' } };
     }
-    const state = this.context.state();
-    if (!state) return { status: 503, body: { error: 'not started' } };
     const { resource, event, data } = envelope;
-    let key: string;
-    let work: () => Promise<void>;
-    if (resource === 'messages' && event === 'created') {
-      // Our own posts come back through the webhooks: dropped before any fetch.
-      if (isOwnIdentity([state.bot, state.relay], data.personId, data.personEmail)) {
-        return { status: 200, body: { ignored: 'own' } };
-      }
-      key = `webex:message:${data.id}`;
-      work = () => this.processMessage(envelope, key);
-    } else if (resource === 'attachmentActions' && event === 'created') {
-      key = `webex:action:${data.id}`;
-      work = () => this.processAction(envelope, key);
-    } else {
-      return { status: 200, body: { ignored: `${resource}:${event}` } };
+    const state = this.context.state();
+    const kind = resource === 'messages' ? 'message' : resource === 'attachmentActions' ? 'action' : null;
+    if (!kind || event !== 'created') return { status: 200, body: { ignored: `${resource}:${event}` } };
+    // Our own posts come back through the webhooks: dropped before any fetch.
+    if (kind === 'message' && state && isOwnIdentity([state.bot, state.relay], data.personId, data.personEmail)) {
+      return { status: 200, body: { ignored: 'own' } };
     }
-    if (!this.context.pipeline.firstSeen(key)) return { status: 200, body: { duplicate: true } };
-    this.context.pipeline.enqueue(key, data.roomId, work);
+    const key = `webex:${kind}:${data.id}`;
+    const { queue, pipeline } = this.context;
+    if (queue) return this.store(queue, envelope, kind, key);
+    if (!state) return { status: 503, body: { error: 'not started' } };
+    if (!pipeline.firstSeen(key)) return { status: 200, body: { duplicate: true } };
+    const notice = { id: data.id, createdBy: envelope.createdBy, name: envelope.name };
+    pipeline.enqueue(key, data.roomId, () =>
+      kind === 'message' ? this.processMessage(notice, key, true) : this.processAction(data.id, key, true),
+    );
     return { status: 200, body: { accepted: true } };
   }
 
+  private async store(queue: InboundQueue, envelope: Envelope, kind: string, key: string): Promise<WebhookResult> {
+    const { data } = envelope;
+    const created = typeof data['created'] === 'string' ? new Date(data['created']) : new Date();
+    try {
+      const stored = await queue.accept({
+        key,
+        room: data.roomId ?? key,
+        kind,
+        payload: { id: data.id, ...(envelope.createdBy ? { createdBy: envelope.createdBy } : {}), ...(envelope.name ? { name: envelope.name } : {}) },
+        created: Number.isNaN(created.getTime()) ? new Date() : created,
+      });
+      return { status: 200, body: stored ? { accepted: true } : { duplicate: true } };
+    } catch (error) {
+      this.context.logger.warn({ key, err: (error as Error).message }, 'webex delivery not stored: database unavailable; answered 503');
+      return { status: 503, body: { error: 'unavailable', message: 'Cannot store the delivery now; deliver again later.' } };
+    }
+  }
+
+  /** A stored item, handed over by the queue in its room's created order. */
+  async processItem(item: InboundItem): Promise<void> {
+    const payload = item.payload as unknown as Notice & { message?: WebexMessage };
+    if (item.kind === 'message') await this.processMessage(payload, item.key, false, payload.message);
+    else if (item.kind === 'action') await this.processAction(payload.id, item.key, false);
+  }
+
   /** Whose webhook delivered this: the relay's (it can read every message) or the bot's. */
-  private readerOf(envelope: Envelope, relayPerson: WebexPerson | null): WebexClient {
+  private readerOf(notice: Notice, relayPerson: WebexPerson | null): WebexClient {
     const { relay, bot, webhookName } = this.context;
     if (!relay || !relayPerson) return bot;
-    const toRelay = envelope.createdBy ? envelope.createdBy === relayPerson.id : envelope.name === `${webhookName}:relay`;
+    const toRelay = notice.createdBy ? notice.createdBy === relayPerson.id : notice.name === `${webhookName}:relay`;
     return toRelay ? relay : bot;
   }
 
@@ -177,26 +212,25 @@ export class WebexInbound {
     }
   }
 
-  private async processMessage(envelope: Envelope, key: string): Promise<void> {
-    const state = this.context.state();
-    if (!state) return;
-    const client = this.readerOf(envelope, state.relay);
-    const message = await this.fetchOrSkip(key, () => client.getMessage(envelope.data.id));
+  /** `memory`: the in-memory path (no queue), which also asks the durable dedupe. */
+  private async processMessage(notice: Notice, key: string, memory: boolean, listed?: WebexMessage): Promise<void> {
+    const state = this.running();
+    const client = this.readerOf(notice, state.relay);
+    const message = listed ?? (await this.fetchOrSkip(key, () => client.getMessage(notice.id)));
     if (!message || isOwnIdentity([state.bot, state.relay], message.personId, message.personEmail)) return;
     const author = await this.person(client, message.personId, message.personEmail);
     const mapped = toAgentMessage(message, author, state.bot, this.context.mode);
-    if (!mapped || !(await this.context.pipeline.firstTime(key))) return;
+    if (!mapped || (memory && !(await this.context.pipeline.firstTime(key)))) return;
     await state.handlers.onAgentMessage(mapped);
   }
 
-  private async processAction(envelope: Envelope, key: string): Promise<void> {
-    const state = this.context.state();
-    if (!state) return;
+  private async processAction(id: string, key: string, memory: boolean): Promise<void> {
+    const state = this.running();
     const { bot } = this.context;
-    const action = await this.fetchOrSkip(key, () => bot.getAttachmentAction(envelope.data.id));
+    const action = await this.fetchOrSkip(key, () => bot.getAttachmentAction(id));
     if (!action) return;
     const actor = await this.person(bot, action.personId);
-    if (!(await this.context.pipeline.firstTime(key))) return;
+    if (memory && !(await this.context.pipeline.firstTime(key))) return;
     const mapped: CardAction = {
       spaceId: action.roomId,
       actionId: action.id,
@@ -206,5 +240,12 @@ export class WebexInbound {
       at: new Date(action.created),
     };
     await state.handlers.onCardAction(mapped);
+  }
+
+  /** The started channel; the queue starts handing items over only after start. */
+  private running(): NonNullable<ReturnType<WebexInboundContext['state']>> {
+    const state = this.context.state();
+    if (!state) throw new Error('the Webex channel is not started');
+    return state;
   }
 }

@@ -27,6 +27,8 @@ export async function createWebexFromConfig(webex: Config['webex'], deps: Channe
     // The sandbox signs with whatever secret we register: its own random one, never a constant.
     webhookSecret: webex.webhookSecret ?? sandbox?.webhookSecret ?? '',
     dedupe: deps.dedupe,
+    ...(deps.inbound ? { inbound: { store: deps.inbound.store, ...deps.inbound.tuning } } : {}),
+    ...(deps.upkeep ? { upkeep: deps.upkeep } : {}),
     // The in-process sandbox serves this instance alone: nobody else needs its webhooks.
     keepWebhooksOnStop: !sandbox,
     logger: deps.log.child({ component: 'webex' }),

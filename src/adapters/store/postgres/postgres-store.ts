@@ -9,10 +9,12 @@ import type {
   AuditEntry,
   ChatFilter,
   ChatPatch,
+  InboundItem,
   Json,
   LeaseIfHead,
   NewChat,
   NewChatEvent,
+  NewInboundItem,
   NewMessage,
   NewOfflineMessage,
   NewOutboxItem,
@@ -22,6 +24,7 @@ import type {
   Store,
 } from '../../../ports.js';
 import { PgChats } from './chats.js';
+import { PgInbound } from './inbound.js';
 import { PgMessages } from './messages.js';
 import { PgDedupe, PgOfflineMessages } from './offline.js';
 import { PgOutbox } from './outbox.js';
@@ -41,6 +44,7 @@ export class PostgresStore implements Store {
   private readonly outbox: PgOutbox;
   private readonly dedupe: PgDedupe;
   private readonly offline: PgOfflineMessages;
+  private readonly inbound: PgInbound;
   private readonly rateLimits: PgRateLimits;
 
   constructor(
@@ -54,6 +58,7 @@ export class PostgresStore implements Store {
     this.outbox = new PgOutbox(pool);
     this.dedupe = new PgDedupe(pool);
     this.offline = new PgOfflineMessages(pool);
+    this.inbound = new PgInbound(pool);
     this.rateLimits = new PgRateLimits(pool);
   }
 
@@ -143,6 +148,32 @@ export class PostgresStore implements Store {
   }
   countPendingOutbox(chatId?: string): Promise<number> {
     return this.outbox.countPendingOutbox(chatId);
+  }
+
+  // InboundStore
+  enqueueInbound(item: NewInboundItem): Promise<boolean> {
+    return this.inbound.enqueueInbound(item);
+  }
+  claimInbound(now: Date, limit: number, leaseMs: number): Promise<InboundItem[]> {
+    return this.inbound.claimInbound(now, limit, leaseMs);
+  }
+  completeInbound(id: number): Promise<void> {
+    return this.inbound.completeInbound(id);
+  }
+  retryInbound(id: number, nextAttemptAt: Date, error: string): Promise<void> {
+    return this.inbound.retryInbound(id, nextAttemptAt, error);
+  }
+  countPendingInbound(room?: string): Promise<number> {
+    return this.inbound.countPendingInbound(room);
+  }
+  inboundMark(room: string): Promise<Date | null> {
+    return this.inbound.inboundMark(room);
+  }
+  setInboundMark(room: string, listedTo: Date): Promise<void> {
+    return this.inbound.setInboundMark(room, listedTo);
+  }
+  purgeInboundBefore(cutoff: Date): Promise<number> {
+    return this.inbound.purgeInboundBefore(cutoff);
   }
 
   // DedupeStore
