@@ -102,6 +102,9 @@ export const envSchema = z.object({
   TIMER_LEAVE_GRACE: duration.optional(),
   TIMER_UNCLAIMED_ALERT: duration.optional(),
   TIMER_SWEEP_EVERY: duration.optional(),
+  TIMER_QUEUE_UPDATE: duration.optional(),
+  TIMER_QUEUE_GIVE_UP: duration.optional(),
+  TIMER_SPACE_CLEANUP: duration.optional(),
   RETENTION: duration.optional(),
 });
 
@@ -112,6 +115,9 @@ export const TIMER_ENV = {
   TIMER_LEAVE_GRACE: 'leaveGrace',
   TIMER_UNCLAIMED_ALERT: 'unclaimedAlert',
   TIMER_SWEEP_EVERY: 'sweepEvery',
+  TIMER_QUEUE_UPDATE: 'queueUpdate',
+  TIMER_QUEUE_GIVE_UP: 'queueGiveUp',
+  TIMER_SPACE_CLEANUP: 'spaceCleanup',
   RETENTION: 'retention',
 } as const;
 

@@ -22,9 +22,9 @@ export const topic = z.strictObject({
 });
 
 export const timers = z.strictObject({
-  /** No visitor message for this long: warn the visitor. */
+  /** The conversation waited on the visitor this long (an agent or the assistant spoke last): warn. */
   inactivityWarn: duration.default(10 * 60_000),
-  /** No visitor message for this long: close the chat. */
+  /** The conversation waited on the visitor this long: close the chat. */
   inactivityClose: duration.default(15 * 60_000),
   /** No stream, poll or message for this long: the visitor is gone. */
   lostVisitor: duration.default(60_000),
@@ -36,6 +36,12 @@ export const timers = z.strictObject({
   retention: duration.default(183 * 86_400_000),
   /** How often the recurring sweep looks for stale chats. */
   sweepEvery: duration.default(10_000),
+  /** While a chat waits in the queue, a "still looking for someone" line this often. */
+  queueUpdate: duration.default(2 * 60_000),
+  /** Queued this long: the widget offers to leave a message instead (or keep waiting). */
+  queueGiveUp: duration.default(20 * 60_000),
+  /** This long after a chat closes, its agents leave the space (the transcript stays). */
+  spaceCleanup: duration.default(7 * 86_400_000),
 });
 
 const DEMO_TOPICS = [

@@ -66,8 +66,33 @@ export class IllegalTransition extends Error {
 
 /** The fields a transition changes; structurally a subset of the Store's ChatPatch. */
 export type ChatChange = Partial<
-  Pick<Chat, 'state' | 'topicId' | 'ownerEmail' | 'ownerName' | 'claimedAt' | 'closedAt' | 'closeReason' | 'closedBy'>
+  Pick<
+    Chat,
+    | 'state'
+    | 'topicId'
+    | 'ownerEmail'
+    | 'ownerName'
+    | 'claimedAt'
+    | 'closedAt'
+    | 'closeReason'
+    | 'closedBy'
+    | 'waitingOnVisitorSince'
+    | 'queuedAt'
+    | 'queueNoticeAt'
+    | 'queueOfferAt'
+    | 'warnedAt'
+  >
 >;
+
+/** Entering the queue: the visitor now waits on people, and the queue's own clock starts. */
+function queueFrom(at: Date): ChatChange {
+  return { queuedAt: at, queueNoticeAt: null, queueOfferAt: null, waitingOnVisitorSince: null, warnedAt: null };
+}
+
+/** Someone took the chat: until somebody speaks, the conversation waits on the visitor. */
+function waitOnVisitorFrom(at: Date): ChatChange {
+  return { waitingOnVisitorSince: at, warnedAt: null };
+}
 
 export interface TransitionEvent {
   /** `handed_off`, `claimed`, `escalated`, `transferred`, `closed`. */
@@ -117,6 +142,10 @@ export function newChat(
     lastVisitorMessageAt: null,
     leftAt: null,
     warnedAt: null,
+    waitingOnVisitorSince: null,
+    queuedAt: start.state === 'queued' ? at : null,
+    queueNoticeAt: null,
+    queueOfferAt: null,
   };
 }
 
@@ -174,7 +203,7 @@ export function decide(chat: ChatSnapshot, action: ChatAction, actor: Actor, at:
     case 'handoff': {
       if (actor.kind === 'agent') return refuse('not_allowed', chat, t, 'Agents claim chats; handoff is the visitor\'s or the assistant\'s.');
       if (chat.state !== 'bot') return refuse('not_with_bot', chat, t, 'The chat is already with the agents.');
-      return move(chat, 'queued', {}, 'handed_off', actor, at, action.reason ? { reason: action.reason } : {});
+      return move(chat, 'queued', queueFrom(at), 'handed_off', actor, at, action.reason ? { reason: action.reason } : {});
     }
 
     case 'claim': {
@@ -189,7 +218,7 @@ export function decide(chat: ChatSnapshot, action: ChatAction, actor: Actor, at:
       return move(
         chat,
         'active',
-        { ownerEmail: actor.email.toLowerCase(), ownerName: actor.name ?? null, claimedAt: at },
+        { ownerEmail: actor.email.toLowerCase(), ownerName: actor.name ?? null, claimedAt: at, ...waitOnVisitorFrom(at) },
         'claimed',
         actor,
         at,
@@ -215,12 +244,14 @@ export function decide(chat: ChatSnapshot, action: ChatAction, actor: Actor, at:
       const data = { to, fromTopic: chat.topicId, fromOwner: chat.ownerEmail };
       if (to.kind === 'person') {
         if (sameEmail(to.email, chat.ownerEmail)) return refuse('same_target', chat, t, 'The chat already belongs to that person.');
-        return move(chat, 'active', { ownerEmail: to.email.trim().toLowerCase(), ownerName: null, claimedAt: at }, 'transferred', actor, at, data);
+        const owner = { ownerEmail: to.email.trim().toLowerCase(), ownerName: null, claimedAt: at, ...waitOnVisitorFrom(at) };
+        return move(chat, 'active', owner, 'transferred', actor, at, data);
       }
       if (to.topicId === chat.topicId && chat.state !== 'active') {
         return refuse('same_target', chat, t, 'The chat is already waiting in that topic.');
       }
-      return move(chat, 'queued', { topicId: to.topicId, ownerEmail: null, ownerName: null, claimedAt: null }, 'transferred', actor, at, data);
+      const queue = { topicId: to.topicId, ownerEmail: null, ownerName: null, claimedAt: null, ...queueFrom(at) };
+      return move(chat, 'queued', queue, 'transferred', actor, at, data);
     }
 
     case 'close': {
@@ -263,9 +294,9 @@ export function visitorMaySend(state: ChatState): boolean {
 // Timers: decided by one recurring sweep over plain timestamps, never a job per heartbeat.
 
 export interface TimerPolicy {
-  /** Visitor silent this long: warn (default 10 min). */
+  /** The conversation waited on the visitor this long: warn (default 10 min). */
   warnAfterMs: number;
-  /** Visitor silent this long: close (default 15 min). */
+  /** The conversation waited on the visitor this long: close (default 15 min). */
   closeAfterMs: number;
   /** No stream, poll or message this long: the visitor is gone (default 60 s). */
   lostAfterMs: number;
@@ -273,6 +304,10 @@ export interface TimerPolicy {
   leaveGraceMs: number;
   /** Queued and unclaimed this long: alert the supervisors (default 3 min). */
   unclaimedAlertMs: number;
+  /** While queued, a "still looking for someone" line this often (default 2 min). */
+  queueUpdateMs: number;
+  /** Queued this long: offer the visitor to leave a message instead (default 20 min). */
+  queueGiveUpMs: number;
 }
 
 export const DEFAULT_TIMERS: TimerPolicy = {
@@ -281,16 +316,29 @@ export const DEFAULT_TIMERS: TimerPolicy = {
   lostAfterMs: 60_000,
   leaveGraceMs: 30_000,
   unclaimedAlertMs: 3 * 60_000,
+  queueUpdateMs: 2 * 60_000,
+  queueGiveUpMs: 20 * 60_000,
 };
 
-export type TimerVerdict = 'none' | 'warn' | 'close_inactive' | 'close_left';
+export type TimerVerdict = 'none' | 'warn' | 'close_inactive' | 'close_left' | 'queue_update' | 'queue_give_up';
 
-export type TimerFacts = Pick<Chat, 'state' | 'createdAt' | 'lastSeenAt' | 'lastVisitorMessageAt' | 'leftAt' | 'warnedAt'>;
+export type TimerFacts = Pick<Chat, 'state' | 'createdAt' | 'lastSeenAt' | 'lastVisitorMessageAt' | 'leftAt' | 'warnedAt'> &
+  Partial<Pick<Chat, 'waitingOnVisitorSince' | 'queuedAt' | 'queueNoticeAt' | 'queueOfferAt'>>;
+
+/** Queued: the visitor waits on people, so they are kept informed instead of warned. */
+function queueVerdict(chat: TimerFacts, t: number, policy: TimerPolicy): TimerVerdict {
+  const queuedAt = (chat.queuedAt ?? chat.createdAt).getTime();
+  const offered = chat.queueOfferAt != null && chat.queueOfferAt.getTime() >= queuedAt;
+  if (t - queuedAt >= policy.queueGiveUpMs) return offered ? 'none' : 'queue_give_up';
+  const lastNotice = Math.max(queuedAt, chat.queueNoticeAt?.getTime() ?? 0);
+  return t - lastNotice >= policy.queueUpdateMs ? 'queue_update' : 'none';
+}
 
 /**
- * What the sweep should do with a chat now. A lost visitor beats inactivity (nobody reads the
- * warning). Inactivity counts from the visitor's last message (or the chat's start); a warning
- * counts only if given after that message.
+ * What the sweep should do with a chat now. A lost visitor beats everything (nobody reads the
+ * lines). Inactivity means nobody is talking: it counts only while the conversation waits on the
+ * visitor (`waitingOnVisitorSince`), never while the visitor waits in the queue or for an answer;
+ * a warning counts only if given after the wait began.
  */
 export function timerVerdict(chat: TimerFacts, now: Date, policy: TimerPolicy = DEFAULT_TIMERS): TimerVerdict {
   if (chat.state === 'closed') return 'none';
@@ -299,10 +347,12 @@ export function timerVerdict(chat: TimerFacts, now: Date, policy: TimerPolicy = 
     return 'close_left';
   }
   if (t - chat.lastSeenAt.getTime() >= policy.lostAfterMs) return 'close_left';
-  const lastActivity = (chat.lastVisitorMessageAt ?? chat.createdAt).getTime();
-  const silent = t - lastActivity;
+  if (chat.state === 'queued') return queueVerdict(chat, t, policy);
+  if (!chat.waitingOnVisitorSince) return 'none';
+  const since = chat.waitingOnVisitorSince.getTime();
+  const silent = t - since;
   if (silent >= policy.closeAfterMs) return 'close_inactive';
-  const warned = chat.warnedAt !== null && chat.warnedAt.getTime() >= lastActivity;
+  const warned = chat.warnedAt !== null && chat.warnedAt.getTime() >= since;
   if (silent >= policy.warnAfterMs && !warned) return 'warn';
   return 'none';
 }

@@ -71,6 +71,18 @@ export interface Chat {
   leftAt: Date | null;
   /** When the inactivity warning was sent (cleared by visitor activity). */
   warnedAt: Date | null;
+  /**
+   * Since when the conversation waits on the visitor (an agent or the assistant spoke last, or
+   * nothing was said since a claim): the inactivity timer runs from here; null while the visitor
+   * spoke last or waits in the queue. Optional for chats built before the field existed.
+   */
+  waitingOnVisitorSince?: Date | null;
+  /** When the chat last entered the queue (start, handoff, transfer to a topic). */
+  queuedAt?: Date | null;
+  /** The last "still looking for someone" line to the visitor in this queue stay. */
+  queueNoticeAt?: Date | null;
+  /** When the visitor was offered to leave a message instead of waiting (this queue stay). */
+  queueOfferAt?: Date | null;
 }
 
 export interface ChatMessage {

@@ -32,10 +32,13 @@ export class ChatAnnouncer {
     await this.deliver(chat.id, { kind: 'bot_message', text, ...(parentId ? { parentId } : {}) });
   }
 
-  /** A sentence for the visitor, in their language, stored as a `system` message and announced. */
-  async systemMessage(chat: Chat, key: string, vars?: Record<string, unknown>): Promise<ChatMessage> {
+  /**
+   * A sentence for the visitor, in their language, stored as a `system` message and announced.
+   * `extra` goes into the message's data beside the key (what the widget may act on).
+   */
+  async systemMessage(chat: Chat, key: string, vars?: Record<string, unknown>, extra?: Record<string, Json>): Promise<ChatMessage> {
     const text = this.options.i18n.t(chat.language, key, vars);
-    const { message } = await this.options.store.appendMessage({ chatId: chat.id, from: 'system', text, data: { key } });
+    const { message } = await this.options.store.appendMessage({ chatId: chat.id, from: 'system', text, data: { ...extra, key } });
     await this.announceMessage(chat.id, message.seq);
     return message;
   }

@@ -115,6 +115,10 @@ export class BotPhase {
       await announcer.announceMessage(chat.id, message.seq);
       await announcer.deliver(chat.id, { kind: 'bot_message', text: botMessageText(m.text, m.quickReplies) });
     }
+    if (outcome.messages.length && !outcome.handoff) {
+      // The assistant spoke last: the conversation waits on the visitor (inactivity counts).
+      await store.updateChat(chat.id, { waitingOnVisitorSince: this.options.clock.now(), warnedAt: null }, undefined, 'bot');
+    }
     if (outcome.handoff) await this.handOff(current, outcome.handoff);
   }
 

@@ -165,7 +165,9 @@ export class ChatService {
       newChat({ id, topicId: topic.id, state, language, visitor, tokenHash: hashToken(token) }, now),
       { type: 'created', actor: 'visitor', data: { topic: topic.id, state }, at: now },
     );
-    const welcome = await announcer.systemMessage(chat, 'system.welcome', { topic: topicName(topic.names, language, topic.id) });
+    // With the assistant answering, nobody promises an agent "shortly".
+    const welcomeKey = state === 'bot' ? 'system.welcomeAssistant' : 'system.welcome';
+    const welcome = await announcer.systemMessage(chat, welcomeKey, { topic: topicName(topic.names, language, topic.id) });
 
     const title = spaceTitle(topicName(topic.names, 'en', topic.id), visitorDisplayName(visitor), chat.shortId);
     const members = membersAtStart(topic, assistantOn);
@@ -240,7 +242,8 @@ export class ChatService {
     );
     if (!created) return { seq: message.seq, created };
     await Promise.all([
-      this.options.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null }),
+      // The visitor spoke: the conversation waits on people now, so inactivity stops counting.
+      this.options.store.updateChat(chat.id, { lastVisitorMessageAt: now, lastSeenAt: now, warnedAt: null, leftAt: null, waitingOnVisitorSince: null }),
       this.options.announcer.announceMessage(chat.id, message.seq),
     ]);
     await this.hooks.afterVisitorMessage?.(state && state !== chat.state ? { ...chat, state } : chat, message);

@@ -11,6 +11,9 @@ export interface ChatTimers {
   unclaimedAlert: number;
   retention: number;
   sweepEvery: number;
+  queueUpdate: number;
+  queueGiveUp: number;
+  spaceCleanup: number;
 }
 
 export interface SupervisorSettings {

@@ -129,6 +129,9 @@ export class Desk {
         isMember: true,
       };
       if (onAgentReply(chat, actor, this.options.clock.now())?.ok) await this.claim(chat, message.author, actor, true);
+    } else if (this.options.settings.agentDisplay === 'first_name') {
+      // Another agent of the space speaks up in a claimed chat: the visitor learns who (once).
+      await this.announceJoined(chat, message.author);
     }
     const authorName = await this.visitorName(chat, message.author);
     // The visitor reads the reply in their language; the original stays in `data.original`.
@@ -147,7 +150,12 @@ export class Desk {
       externalId: message.messageId,
       at: message.at,
     });
-    if (created) await this.announcer.announceMessage(chat.id, stored.seq);
+    if (!created) return;
+    // An agent spoke: the conversation waits on the visitor, and the inactivity count restarts.
+    // From now, not from the message's time in the messenger: the visitor cannot read it sooner.
+    const waitingSince = this.options.clock.now();
+    await store.updateChat(chat.id, { waitingOnVisitorSince: waitingSince, warnedAt: null }, undefined, ['bot', 'queued', 'active']);
+    await this.announcer.announceMessage(chat.id, stored.seq);
   }
 
   /** The command's words, or null when the message is not one. */

@@ -26,6 +26,8 @@ export function timerPolicy(timers: ChatTimers): TimerPolicy {
     lostAfterMs: timers.lostVisitor,
     leaveGraceMs: timers.leaveGrace,
     unclaimedAlertMs: timers.unclaimedAlert,
+    queueUpdateMs: timers.queueUpdate,
+    queueGiveUpMs: timers.queueGiveUp,
   };
 }
 
@@ -84,6 +86,10 @@ export class ChatTimersService {
           await this.options.closer.close(chat, { type: 'inactive' }, { kind: 'system' });
         } else if (verdict === 'warn') {
           await this.warn(chat, now);
+        } else if (verdict === 'queue_update') {
+          await this.queueUpdate(chat, now);
+        } else if (verdict === 'queue_give_up') {
+          await this.offerToLeaveMessage(chat, now);
         }
       } catch (error) {
         this.options.log.error({ err: error, chatId: chat.id }, 'sweep: chat not handled');
@@ -98,6 +104,30 @@ export class ChatTimersService {
     const minutes = Math.max(1, Math.round((timers.inactivityClose - timers.inactivityWarn) / 60_000));
     await this.options.announcer.systemMessage(warned, 'system.inactivityWarning', { count: minutes });
     await this.options.announcer.tellSpace(warned, plain('⏳ The visitor has been quiet for a while and was asked whether they are still there.'));
+  }
+
+  /** Still queued: the visitor hears that someone is being looked for (never "are you there?"). */
+  private async queueUpdate(chat: Chat, now: Date): Promise<void> {
+    const noted = await this.store.updateChat(chat.id, { queueNoticeAt: now }, undefined, 'queued');
+    if (noted) await this.options.announcer.systemMessage(noted, 'system.queueUpdate');
+  }
+
+  /**
+   * Queued too long: the widget offers to leave a message (the offline form) or keep waiting.
+   * The stored message carries `offer: 'leave_message'`, so a reconnecting widget sees it too.
+   */
+  private async offerToLeaveMessage(chat: Chat, now: Date): Promise<void> {
+    const { announcer, settings } = this.options;
+    const event = { type: 'queue_offer', actor: 'system', at: now };
+    const offered = await this.store.updateChat(chat.id, { queueOfferAt: now, queueNoticeAt: now }, event, 'queued');
+    if (!offered) return;
+    const minutes = Math.max(1, Math.round(settings.timers.queueGiveUp / 60_000));
+    await announcer.systemMessage(offered, 'system.queueGiveUp', { count: minutes }, { offer: 'leave_message' });
+    const line = `⏳ Nobody has claimed chat #${offered.shortId} for ${minutes} min: the visitor was offered to leave a message instead.`;
+    await announcer.tellSpace(offered, plain(line));
+    if (settings.supervisors.emails.length) {
+      await announcer.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', text: plain(line) });
+    }
   }
 
   private async unclaimed(chatId: string): Promise<void> {

@@ -51,7 +51,7 @@ export interface Product {
 interface Room { id: string; title: string }
 interface WebexMessage { id: string; text?: string; markdown?: string; personEmail?: string }
 
-export async function startProduct(options: { allowedOrigins?: string[] } = {}): Promise<Product> {
+export async function startProduct(options: { allowedOrigins?: string[]; env?: Record<string, string> } = {}): Promise<Product> {
   const problem = widgetBuildProblem();
   if (problem) throw new Error(problem);
   const dir = mkdtempSync(join(tmpdir(), 'livechat-e2e-app-'));
@@ -64,6 +64,7 @@ export async function startProduct(options: { allowedOrigins?: string[] } = {}):
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
     ALLOWED_ORIGINS: (options.allowedOrigins ?? []).join(','),
     AI_PROVIDER: 'none',
+    ...options.env,
   }, []);
 
   // The widget's own routes, in case the composition root does not mount them (yet): routes

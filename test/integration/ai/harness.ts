@@ -68,7 +68,8 @@ export async function startAiStack(options: { assistant: AssistantSettings; topi
     hours,
     settings: {
       agentDisplay: 'support',
-      timers: { inactivityWarn: 10 * MINUTE, inactivityClose: 15 * MINUTE, lostVisitor: 10 * MINUTE, leaveGrace: MINUTE, unclaimedAlert: 3 * MINUTE, retention: 100 * MINUTE, sweepEvery: MINUTE },
+      timers: { inactivityWarn: 10 * MINUTE, inactivityClose: 15 * MINUTE, lostVisitor: 10 * MINUTE, leaveGrace: MINUTE, unclaimedAlert: 3 * MINUTE, retention: 100 * MINUTE, sweepEvery: MINUTE,
+        queueUpdate: 10 * MINUTE, queueGiveUp: 20 * MINUTE, spaceCleanup: 50 * MINUTE },
       supervisors: { spaceTitle: 'Supervisors', emails: [] },
     },
     outbox: { sweepMs: 100, leaseMs: 10_000, baseDelayMs: 50, maxDelayMs: 500 },

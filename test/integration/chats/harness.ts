@@ -159,6 +159,7 @@ export interface WireMessage {
   text: string;
   at: string;
   name?: string;
+  data?: Record<string, unknown>;
 }
 
 export class Visitor {

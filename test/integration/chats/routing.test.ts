@@ -35,10 +35,10 @@ describe('group topic (sales)', () => {
     expect(JSON.stringify(content.body)).toContain('Jan');
 
     expect((await visitor.send('Dzień dobry', 'm1')).status).toBe(202);
-    await waitForText(alice, room, /\*\*Jan:\*\* Dzień dobry/);
+    await waitForText(alice, room, /\*\*Visitor · Jan \\\(unverified\\\):\*\* Dzień dobry/);
 
     expect(await alice.submit(card.id, { action: 'claim', chatId: visitor.id })).toBe(200);
-    await visitor.waitFor((m) => m.from === 'system' && m.text === 'Obsługa dołącza do rozmowy');
+    await visitor.waitFor((m) => m.from === 'system' && m.text === 'Sprzedaż dołącza do rozmowy');
     await waitForText(alice, room, /Alice Anders\*\* claimed the chat/);
     expect(await visitor.state()).toBe('active');
     // group: everyone stays
@@ -48,7 +48,8 @@ describe('group topic (sales)', () => {
 
     await alice.say(room, 'Witam, w czym mogę pomóc?');
     const reply = await visitor.waitFor((m) => m.from === 'agent');
-    expect(reply).toMatchObject({ text: 'Witam, w czym mogę pomóc?', name: 'Obsługa' });
+    // Agents show as the topic's name in the visitor's language (agentDisplay: support).
+    expect(reply).toMatchObject({ text: 'Witam, w czym mogę pomóc?', name: 'Sprzedaż' });
     expect(JSON.stringify(reply)).not.toContain('@example.com');
 
     // A reply inside a thread is an internal note: it never reaches the visitor.

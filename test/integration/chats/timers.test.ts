@@ -2,7 +2,7 @@
 // close, unclaimed alert in the supervisors' space.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUPERVISORS_SPACE_SETTING } from '../../../src/services/deliveries.js';
-import { Agent, eventually, spaceOf, startProduct, Visitor, waitForText, type Product } from './harness.js';
+import { Agent, eventually, members, spaceOf, startProduct, Visitor, waitForText, type Product } from './harness.js';
 
 let product: Product;
 
@@ -61,6 +61,9 @@ describe('inactivity', () => {
     const room = await spaceOf(app, v.id);
     const stream = v.events();
     await v.send('hello');
+    // Inactivity counts only while the conversation waits on the visitor: an agent asks.
+    await eventually(async () => (await members(app, room)).includes('bob@example.com'));
+    await bob.say(room, 'Dzień dobry, w czym mogę pomóc?');
     const warning = await stream.nextMessage((m) => m.from === 'system' && /Czy nadal tu jesteś/.test(m.text));
     expect(warning.text).toContain('minutę');
     await stream.nextMessage((m) => m.text === 'Rozmowa została zakończona z powodu braku aktywności');

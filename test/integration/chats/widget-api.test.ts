@@ -159,7 +159,8 @@ describe('real time', () => {
     await bob.say(room, 'polled');
     // Bob's first answer claims the chat: the poll returns with what came first (the join).
     const polled = await waiting;
-    expect(polled.messages[0]).toMatchObject({ from: 'system', text: 'Support joined the chat' });
+    // Agents show as the topic (agentDisplay: support): the sales desk joined.
+    expect(polled.messages[0]).toMatchObject({ from: 'system', text: 'Sales joined the chat' });
     expect(polled.state).toBe('active');
     const next = await v.messages(polled.messages.at(-1)!.seq, 20);
     expect(next.messages.map((m) => m.text).concat(polled.messages.map((m) => m.text))).toContain('polled');

@@ -52,7 +52,10 @@ describe('the main path: bot → queued → active → closed', () => {
 
     const c = ok(chat('queued'), { type: 'claim' }, alice);
     expect(c).toMatchObject({ from: 'queued', to: 'active', event: { type: 'claimed', actor: 'alice@example.com' } });
-    expect(c.patch).toEqual({ state: 'active', ownerEmail: 'alice@example.com', ownerName: 'Alice', claimedAt: at });
+    // Nothing said since the claim: the conversation now waits on the visitor.
+    expect(c.patch).toEqual({
+      state: 'active', ownerEmail: 'alice@example.com', ownerName: 'Alice', claimedAt: at, waitingOnVisitorSince: at, warnedAt: null,
+    });
 
     const x = ok(chat('active', 'alice@example.com'), { type: 'close', reason: '  solved ' }, alice);
     expect(x.patch).toEqual({ state: 'closed', closedAt: at, closeReason: 'solved', closedBy: 'alice@example.com' });
@@ -190,22 +193,40 @@ describe('timers', () => {
   const t0 = new Date('2026-11-24T10:00:00Z');
   const plus = (ms: number) => new Date(t0.getTime() + ms);
   const facts = (over: Partial<TimerFacts> = {}): TimerFacts => ({
-    state: 'active', createdAt: t0, lastSeenAt: t0, lastVisitorMessageAt: null, leftAt: null, warnedAt: null, ...over,
+    state: 'active', createdAt: t0, lastSeenAt: t0, lastVisitorMessageAt: null, leftAt: null, warnedAt: null,
+    waitingOnVisitorSince: t0, ...over,
   });
   const min = 60_000;
 
-  it('quiet but present visitor: nothing, then a warning at 10 min, then close at 15 min', () => {
-    // The visitor keeps the stream open (lastSeenAt fresh) but types nothing.
+  it('waiting on a present visitor: nothing, then a warning at 10 min, then close at 15 min', () => {
+    // An agent spoke last; the visitor keeps the stream open (lastSeenAt fresh) but types nothing.
     expect(timerVerdict(facts({ lastSeenAt: plus(9 * min) }), plus(9 * min))).toBe('none');
     expect(timerVerdict(facts({ lastSeenAt: plus(10 * min) }), plus(10 * min))).toBe('warn');
     expect(timerVerdict(facts({ lastSeenAt: plus(11 * min), warnedAt: plus(10 * min) }), plus(11 * min))).toBe('none');
     expect(timerVerdict(facts({ lastSeenAt: plus(15 * min), warnedAt: plus(10 * min) }), plus(15 * min))).toBe('close_inactive');
   });
 
-  it('a message after the warning restarts the count and the old warning no longer counts', () => {
-    const f = facts({ lastVisitorMessageAt: plus(12 * min), warnedAt: plus(10 * min), lastSeenAt: plus(22 * min) });
+  it('a new line from either side restarts the count and the old warning no longer counts', () => {
+    const f = facts({ waitingOnVisitorSince: plus(12 * min), warnedAt: plus(10 * min), lastSeenAt: plus(22 * min) });
     expect(timerVerdict(f, plus(21 * min))).toBe('none');
     expect(timerVerdict(f, plus(22 * min))).toBe('warn');
+  });
+
+  it('the visitor spoke last (waiting on people): never warned nor closed for inactivity', () => {
+    const f = facts({ waitingOnVisitorSince: null, lastVisitorMessageAt: t0, lastSeenAt: plus(60 * min) });
+    expect(timerVerdict(f, plus(60 * min))).toBe('none');
+  });
+
+  it('queued: "still looking" lines at the update interval, the offer to leave a message once, never inactivity', () => {
+    const q = (over: Partial<TimerFacts>, at: number) =>
+      timerVerdict(facts({ state: 'queued', waitingOnVisitorSince: null, queuedAt: t0, lastSeenAt: plus(at), ...over }), plus(at));
+    expect(q({}, 2 * min - 1)).toBe('none');
+    expect(q({}, 2 * min)).toBe('queue_update');
+    expect(q({ queueNoticeAt: plus(2 * min) }, 3 * min)).toBe('none');
+    expect(q({ queueNoticeAt: plus(18 * min) }, 20 * min)).toBe('queue_give_up');
+    expect(q({ queueNoticeAt: plus(18 * min), queueOfferAt: plus(20 * min) }, 59 * min)).toBe('none');
+    // Queued again later (a transfer): the old offer no longer counts.
+    expect(q({ queuedAt: plus(30 * min), queueOfferAt: plus(20 * min) }, 50 * min)).toBe('queue_give_up');
   });
 
   it('no stream, poll or message for 60 s: the visitor left', () => {

@@ -343,6 +343,7 @@ export class App implements UiHandle {
     // The footer only changes between open and closed: re-rendering it for other states would
     // take the focus (and a half-typed message) away from the visitor.
     if (this.view.kind === 'chat' && state === 'closed') this.chatView.renderFooter();
+    else if (this.view.kind === 'chat') this.chatView.stateChanged();
   }
 
   private merge(list: ServerMessage[], announce: boolean): void {

@@ -33,6 +33,8 @@ export class ChatView {
   /** The message box while the chat is open (kept across footer renders with its draft). */
   composer: HTMLTextAreaElement | null = null;
   private readonly typingEl: HTMLElement = h('p', { class: 'lc-typing', hidden: true });
+  /** "Talk to a person": only while the assistant answers (people already have the chat otherwise). */
+  private humanBtn: HTMLButtonElement | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly items = new Map<string, HTMLLIElement>();
 
@@ -136,7 +138,9 @@ export class ChatView {
       type: 'button', class: 'lc-btn lc-btn-ghost lc-btn-small', 'data-lc': 'human',
       onclick: () => this.host.send(t('chat.talkToPersonText')),
       text: t('chat.talkToPerson'),
+      hidden: chat.state !== 'bot',
     });
+    this.humanBtn = human;
     this.composer = composer;
     footer.replaceChildren(
       this.typingEl,
@@ -147,6 +151,12 @@ export class ChatView {
         composer,
         h('button', { type: 'submit', class: 'lc-btn', 'data-lc': 'send', text: t('chat.send') })),
     );
+  }
+
+  /** Shows or hides what depends on the open chat's state, without re-rendering the composer. */
+  stateChanged(): void {
+    const chat = this.host.chat();
+    if (this.humanBtn && chat) this.humanBtn.hidden = chat.state !== 'bot';
   }
 
   /** Updates the log in place, keyed by message, so focus and scrolling stay put. */

@@ -7,7 +7,7 @@ import { json, text } from './sql.js';
 
 const CHAT_COLUMNS = `id, short_id, topic_id, state, language, visitor, token_hash, space_id, owner_email,
   owner_name, created_at, updated_at, claimed_at, closed_at, close_reason, closed_by, last_seen_at,
-  last_visitor_message_at, left_at, warned_at`;
+  last_visitor_message_at, left_at, warned_at, waiting_on_visitor_since, queued_at, queue_notice_at, queue_offer_at`;
 
 /** SQL inserting one event for the chat row of CTE `source`; parameters from `first` on. */
 function insertEventFrom(source: string, first: number): string {
@@ -33,11 +33,12 @@ export class PgChats implements ChatStore {
       `WITH chat AS (
          INSERT INTO chats (id, short_id, topic_id, state, language, visitor, token_hash, space_id,
            owner_email, owner_name, created_at, updated_at, claimed_at, closed_at, close_reason,
-           closed_by, last_seen_at, last_visitor_message_at, left_at, warned_at)
+           closed_by, last_seen_at, last_visitor_message_at, left_at, warned_at, waiting_on_visitor_since,
+           queued_at, queue_notice_at, queue_offer_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()), coalesce($11, now()),
-           $12, $13, $14, $15, $16, $17, $18, $19)
+           $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
          RETURNING ${CHAT_COLUMNS}
-       ), event AS (${insertEventFrom('chat', 20)})
+       ), event AS (${insertEventFrom('chat', 24)})
        SELECT * FROM chat`,
       [
         chat.id,
@@ -59,6 +60,10 @@ export class PgChats implements ChatStore {
         chat.lastVisitorMessageAt,
         chat.leftAt,
         chat.warnedAt,
+        chat.waitingOnVisitorSince ?? null,
+        chat.queuedAt ?? null,
+        chat.queueNoticeAt ?? null,
+        chat.queueOfferAt ?? null,
         ...eventParams(event),
       ],
     );

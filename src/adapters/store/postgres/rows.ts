@@ -23,6 +23,10 @@ export interface ChatRow {
   last_visitor_message_at: Date | null;
   left_at: Date | null;
   warned_at: Date | null;
+  waiting_on_visitor_since: Date | null;
+  queued_at: Date | null;
+  queue_notice_at: Date | null;
+  queue_offer_at: Date | null;
 }
 
 export function toChat(r: ChatRow): Chat {
@@ -47,6 +51,10 @@ export function toChat(r: ChatRow): Chat {
     lastVisitorMessageAt: r.last_visitor_message_at,
     leftAt: r.left_at,
     warnedAt: r.warned_at,
+    waitingOnVisitorSince: r.waiting_on_visitor_since,
+    queuedAt: r.queued_at,
+    queueNoticeAt: r.queue_notice_at,
+    queueOfferAt: r.queue_offer_at,
   };
 }
 
@@ -67,6 +75,10 @@ export const CHAT_PATCH_COLUMNS = {
   lastVisitorMessageAt: 'last_visitor_message_at',
   leftAt: 'left_at',
   warnedAt: 'warned_at',
+  waitingOnVisitorSince: 'waiting_on_visitor_since',
+  queuedAt: 'queued_at',
+  queueNoticeAt: 'queue_notice_at',
+  queueOfferAt: 'queue_offer_at',
 } as const;
 
 export interface MessageRow {
