@@ -36,6 +36,10 @@ export type ChatPatch = Partial<
     | 'lastVisitorMessageAt'
     | 'leftAt'
     | 'warnedAt'
+    | 'waitingOnVisitorSince'
+    | 'queuedAt'
+    | 'queueNoticeAt'
+    | 'queueOfferAt'
   >
 >;
 

@@ -231,6 +231,22 @@ CREATE INDEX offline_messages_at ON offline_messages (at);
 `,
   },
   {
+    version: 5,
+    name: 'chat_waits',
+    sql: `
+-- Fair timers: inactivity runs only while the conversation waits on the visitor; a queued chat
+-- keeps its own clock (the "still looking" lines, the offer to leave a message).
+ALTER TABLE chats
+  ADD COLUMN waiting_on_visitor_since timestamptz,
+  ADD COLUMN queued_at timestamptz,
+  ADD COLUMN queue_notice_at timestamptz,
+  ADD COLUMN queue_offer_at timestamptz;
+UPDATE chats SET queued_at = created_at WHERE state = 'queued';
+UPDATE chats SET waiting_on_visitor_since = coalesce(last_visitor_message_at, claimed_at, created_at)
+  WHERE state IN ('bot', 'active');
+`,
+  },
+  {
     version: 6,
     name: 'rate_limits',
     sql: `
