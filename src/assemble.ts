@@ -81,6 +81,7 @@ export async function startServices(
       agentDisplay: config.agentDisplay === 'first-name' ? 'first_name' : 'support',
       timers: config.timers,
       supervisors: config.supervisors,
+      identitySecret: config.identitySecret,
     },
     ...(overrides.outbox ? { outbox: overrides.outbox } : {}),
     assistant,

@@ -396,8 +396,8 @@ export interface ChannelHandlers {
 
 /** Who a posted message speaks for; the adapter shows it its own way and picks the identity. */
 export type Speaker =
-  /** The visitor: posted by the relay identity, the name shown as an untrusted prefix. */
-  | { kind: 'visitor'; name: string; verified: boolean }
+  /** The visitor: posted by the relay identity, the name (null: anonymous) shown as an untrusted prefix. */
+  | { kind: 'visitor'; name: string | null; verified: boolean }
   /** The assistant's turns and the product's own lines: posted by the bot identity. */
   | { kind: 'bot' };
 

@@ -43,6 +43,8 @@ export interface VisitorInfo {
   userAgent: string | null;
   page: string | null;
   geo: GeoLocation | null;
+  /** The site signed the e-mail (IDENTITY_SECRET); absent or false: everything is as typed. */
+  verified?: boolean;
 }
 
 export interface Chat {

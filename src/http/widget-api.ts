@@ -56,6 +56,7 @@ const STATUS: Record<ChatErrorCode, number> = {
   topic_closed: 409,
   chat_closed: 409,
   invalid_fields: 400,
+  identity_invalid: 401,
 };
 
 function httpError(error: unknown): unknown {
@@ -149,8 +150,8 @@ function startRoutes(router: Router, options: WidgetApiOptions, limits: { create
     '/chats',
     limits.create,
     handle(async (req, res) => {
-      // The identity's signature is not checked in this version: accepted, then left aside.
-      const { identity: _identity, ...body } = startChatBody.parse(req.body ?? {});
+      // A signed identity is checked by the service (IDENTITY_SECRET): bad or stale is a 401.
+      const body = startChatBody.parse(req.body ?? {});
       const started = await chats.start(body, {
         ip: req.ip ?? req.socket.remoteAddress ?? null,
         userAgent: req.get('user-agent') ?? null,

@@ -29,8 +29,9 @@ function stateText(chat: Chat): string {
 export function visitorFacts(chat: Chat, topic: Topic | null): Fact[] {
   const v = chat.visitor;
   const facts: Fact[] = [];
-  if (v.name) facts.push({ title: 'Name', value: v.name });
-  if (v.email) facts.push({ title: 'E-mail', value: v.email });
+  // Only a signed e-mail is the site's word; the name and the rest are as typed in the widget.
+  if (v.name) facts.push({ title: 'Name', value: `${v.name} (unverified)` });
+  if (v.email) facts.push({ title: 'E-mail', value: `${v.email} ${v.verified ? '✓ verified' : '(unverified)'}` });
   for (const [name, value] of Object.entries(v.fields)) {
     if (name === 'name' || name === 'email' || !value) continue;
     const label = topic?.fields.find((f) => f.name === name)?.label.en ?? name;
@@ -55,7 +56,7 @@ export function visitorCard(chat: Chat, topic: Topic | null, topics: Topic[]): C
   return {
     template: 'visitor',
     data: {
-      heading: `${chat.visitor.name ?? 'Visitor'} · ${topicLabel(topic, chat.topicId)}`,
+      heading: `Visitor${chat.visitor.name ? ` · ${chat.visitor.name}` : ''} · ${topicLabel(topic, chat.topicId)}`,
       status: stateText(chat),
       facts: visitorFacts(chat, topic),
       chatId: chat.id,

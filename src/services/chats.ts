@@ -15,6 +15,7 @@ import type { ChatCloser } from './closing.js';
 import { OPEN_STATES, topicName, type Delivery, type HoursLookup } from './context.js';
 import { ChatError } from './errors.js';
 import type { OutboxWorker } from './outbox.js';
+import { verifyIdentity, type SignedIdentity } from './identity.js';
 import { hashToken, newChatToken, tokenMatches } from './tokens.js';
 import type { ChatTranslation } from './translation.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
@@ -26,6 +27,8 @@ export interface StartChatInput {
   email?: string | undefined;
   fields?: Record<string, string> | undefined;
   page?: string | undefined;
+  /** What the site says about the visitor, signed (`LiveChat.setUser`). */
+  identity?: (SignedIdentity & { name?: string | undefined }) | undefined;
 }
 
 export interface VisitorMeta {
@@ -61,6 +64,8 @@ export interface ChatServiceOptions {
   hours: HoursLookup;
   /** After how long without a sign of the visitor the sweep counts them lost. */
   lostVisitorMs: number;
+  /** IDENTITY_SECRET: signed identities are checked with it; null: nobody is verified. */
+  identitySecret?: string | null;
   /** Machine translation (TRANSLATOR); absent: messages pass untranslated. */
   translation?: Pick<ChatTranslation, 'needed'> | undefined;
   hooks?: ChatHooks;
@@ -100,6 +105,9 @@ export function checkFields(
   return { values, missing, invalid };
 }
 
+/** Compared against when there is no chat: a SHA-256 no token hashes to (64 hex digits). */
+const ABSENT_HASH = 'f'.repeat(64);
+
 /** Chats remembered for `postMessageWithToken` (a few hundred bytes to a few KB each); older ones are read again. */
 const KNOWN_CHATS = 20_000;
 
@@ -129,6 +137,7 @@ export class ChatService {
 
   async start(input: StartChatInput, meta: VisitorMeta): Promise<StartedChat> {
     const { store, i18n, announcer } = this.options;
+    const verifiedEmail = this.verifiedEmail(input.identity);
     const topic = await store.getTopic(input.topic);
     if (!topic) throw new ChatError('unknown_topic', `There is no topic "${input.topic}".`);
     const now = this.options.clock.now();
@@ -138,7 +147,8 @@ export class ChatService {
         nextOpening: hours.nextOpening ? hours.nextOpening.toISOString() : null,
       });
     }
-    const fields = checkFields(topic, input);
+    // A verified e-mail is the one the site signed; the name comes with it unless the form has one.
+    const fields = checkFields(topic, verifiedEmail ? { ...input, email: verifiedEmail, name: input.name ?? input.identity?.name } : input);
     if (fields.missing.length || fields.invalid.length) {
       throw new ChatError('invalid_fields', describeFields(fields.missing, fields.invalid), {
         fields: [...fields.missing, ...fields.invalid],
@@ -156,6 +166,7 @@ export class ChatService {
       userAgent: meta.userAgent ? meta.userAgent.slice(0, 512) : null,
       page: input.page ?? null,
       geo,
+      verified: verifiedEmail !== null,
     };
     const id = randomUUID();
     const token = newChatToken();
@@ -180,10 +191,27 @@ export class ChatService {
     return { chat, token, messages: [welcome] };
   }
 
-  /** The chat the token opens; any mismatch is a 404 so a chat's existence never leaks. */
+  /**
+   * The signed identity's e-mail when IDENTITY_SECRET is set and the signature is good and
+   * fresh; null when nothing can be verified. A bad or stale signature refuses the chat.
+   */
+  private verifiedEmail(identity: StartChatInput['identity']): string | null {
+    const secret = this.options.identitySecret;
+    if (!secret || !identity) return null;
+    const check = verifyIdentity(secret, identity, this.options.clock.now());
+    if (check.ok) return check.email;
+    const why = { incomplete: 'it needs email and ts', stale: 'it is too old (or from the future)', mismatch: 'it does not match' }[check.reason];
+    throw new ChatError('identity_invalid', `The visitor's identity signature was refused: ${why}.`, { reason: check.reason });
+  }
+
+  /**
+   * The chat the token opens; any mismatch is a 404 so a chat's existence never leaks, not even
+   * by timing: the presented token is hashed and compared whether or not the chat exists.
+   */
   async authorize(chatId: string, token: string | null): Promise<Chat> {
-    const chat = token ? await this.options.store.getChat(chatId) : null;
-    if (!chat || !token || !tokenMatches(token, chat.tokenHash)) {
+    const chat = await this.options.store.getChat(chatId);
+    const matches = tokenMatches(token ?? '', chat?.tokenHash ?? ABSENT_HASH);
+    if (!chat || !token || !matches) {
       throw new ChatError('not_found', 'No such chat.');
     }
     this.remember(chat);
@@ -205,7 +233,8 @@ export class ChatService {
     if (!known || !token) {
       return this.postMessage(await this.authorize(chatId, token), text, clientId);
     }
-    if (!tokenMatches(token, known.tokenHash)) throw new ChatError('not_found', 'No such chat.');
+    // A wrong token reads the chat like an unknown one would: both refusals take the same time.
+    if (!tokenMatches(token, known.tokenHash)) return this.postMessage(await this.authorize(chatId, token), text, clientId);
     try {
       return await this.send(known, text, clientId, { tokenHash: known.tokenHash, states: OPEN_STATES });
     } catch (error) {
@@ -228,7 +257,8 @@ export class ChatService {
     const now = this.options.clock.now();
     const { kind, ...payload }: Delivery = {
       kind: 'visitor_message',
-      name: visitorDisplayName(chat.visitor) ?? 'Visitor',
+      name: visitorDisplayName(chat.visitor),
+      verified: chat.visitor.verified === true,
       text,
       // Translated when delivered, so the visitor's request never waits for the translator.
       ...(this.options.translation?.needed(chat.language) ? { translate: { language: chat.language } } : {}),

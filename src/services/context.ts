@@ -25,6 +25,8 @@ export interface ChatSettings {
   agentDisplay: AgentDisplay;
   timers: ChatTimers;
   supervisors: SupervisorSettings;
+  /** IDENTITY_SECRET: the site's key for signed visitor identities; absent or null: none verified. */
+  identitySecret?: string | null;
 }
 
 export interface TopicHours {
@@ -44,7 +46,7 @@ export type Delivery =
   | { kind: 'remove_members'; emails: string[] }
   | { kind: 'rename_space'; title: string }
   /** `translate`: the deliverer adds the agents' translation of `text` under it. */
-  | { kind: 'visitor_message'; name: string; text: string; translate?: { language: string } }
+  | { kind: 'visitor_message'; name: string | null; verified?: boolean; text: string; translate?: { language: string } }
   | { kind: 'bot_message'; text: RichText; parentId?: string }
   | { kind: 'control_card' }
   | { kind: 'closed_card' }

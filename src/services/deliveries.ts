@@ -48,10 +48,10 @@ export class Deliverer {
     const { channel } = this;
     switch (kind) {
       case 'visitor_message': {
-        const { name, text, translate } = payloadOf(kind, payload);
+        const { name, verified, text, translate } = payloadOf(kind, payload);
         const notes = translate ? await this.options.translation?.noteForAgents(translate.language, text, chatId) : null;
         await channel.post(await this.spaceOf(chatId), {
-          speaker: { kind: 'visitor', name, verified: false },
+          speaker: { kind: 'visitor', name, verified: verified ?? false },
           text: plain(text),
           ...(notes ? { notes } : {}),
         });

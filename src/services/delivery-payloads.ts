@@ -26,7 +26,13 @@ export const payloads = {
   add_members: z.object({ emails }),
   remove_members: z.object({ emails }),
   rename_space: z.object({ title: z.string() }),
-  visitor_message: z.object({ name: z.string(), text: z.string(), translate: z.object({ language: z.string() }).optional() }),
+  visitor_message: z.object({
+    /** null: an anonymous visitor (older items hold "Visitor"). */
+    name: z.string().nullable(),
+    verified: z.boolean().optional(),
+    text: z.string(),
+    translate: z.object({ language: z.string() }).optional(),
+  }),
   bot_message: z.object({ text: richText, parentId: z.string().optional() }),
   control_card: z.object({}),
   closed_card: z.object({}),

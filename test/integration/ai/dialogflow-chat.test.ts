@@ -92,7 +92,7 @@ describe('assistant in the chat flow (Dialogflow ES)', () => {
     const space = (await stack.spaceMessages(chat!.spaceId!)).filter((m) => !m.attachments?.length).map((m) => m.markdown ?? m.text);
     expect(space).toEqual([
       'Greetings! How can I assist?\n\n_Options:_ Products · Trial',
-      '**Ada Visitor:** Trial',
+      '**Visitor · Ada Visitor \\(unverified\\):** Trial',
       'There is a free 30-day trial for up to 10 users.\n\n_Options:_ Start a trial · Prices',
     ]);
   });

@@ -96,13 +96,13 @@ describe('assistant in the chat flow (OpenAI-compatible)', () => {
     expect(log.map((m) => m.by)).toEqual(['bot', 'visitor', 'bot', 'visitor', 'bot', 'bot', 'bot', 'visitor']);
     expect(log.map((m) => m.text)).toEqual([
       'Hello! I am the virtual assistant. How can I help you? If you would rather talk to a person, just say so.',
-      '**Ada Visitor:** What are your support desk hours?',
+      '**Visitor · Ada Visitor \\(unverified\\):** What are your support desk hours?',
       'Support desk hours: Monday to Friday, 8:00 to 18:00 Central European Time. Customers with a',
-      '**Ada Visitor:** How much for 40 users?',
+      '**Visitor · Ada Visitor \\(unverified\\):** How much for 40 users?',
       'I am handing you over to a colleague who can help further; please wait a moment.',
       '🤖 **The assistant handed the chat over.** The assistant handed over: asks for a quote. Claim it with the card below.',
       '[card]',
-      '**Ada Visitor:** Hello, anyone?',
+      '**Visitor · Ada Visitor \\(unverified\\):** Hello, anyone?',
     ]);
     const events = await stack.store.listEvents(visitor.chatId);
     expect(events.find((e) => e.type === 'handed_off')).toMatchObject({ actor: 'bot', data: { reason: 'tool', detail: 'asks for a quote' } });

@@ -73,10 +73,10 @@ describe('Slack as the agents’ messenger', () => {
     expect((await visitor.send(hostile)).status).toBe(202);
     const posted = await eventually(() => messages(channel).find((m) => renderMrkdwn(m.text).shown.includes('hi')));
     const shown = renderMrkdwn(posted.text);
-    expect(shown.shown).toBe(`Jan: ${hostile}`);
+    expect(shown.shown).toBe(`Visitor · Jan (unverified): ${hostile}`);
     expect(shown.mentions).toEqual([]);
     expect(shown.links).toEqual([]);
-    expect(shown.bold).toEqual(['Jan:']);
+    expect(shown.bold).toEqual(['Visitor · Jan (unverified):']);
 
     // Alice clicks Claim: a signed block_actions delivery.
     expect(await slack.click('alice@example.com', channel, card.ts, 'Claim')).toBe(200);

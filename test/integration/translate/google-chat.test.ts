@@ -47,7 +47,7 @@ describe('translated chat (TRANSLATOR=google)', () => {
     await latestCard(bob, room, true);
     await visitor.send('Hallo, wo ist mein Paket?');
     const line = await waitForText(bob, room, /Greta/);
-    expect(line.markdown).toBe('**Greta:** Hallo, wo ist mein Paket?\n_\\(de → en\\) Hello, where is my parcel?_');
+    expect(line.markdown).toBe('**Visitor · Greta \\(unverified\\):** Hallo, wo ist mein Paket?\n_\\(de → en\\) Hello, where is my parcel?_');
 
     await bob.say(room, 'It is on its way today.');
     const reply = await visitor.waitFor((m) => m.from === 'agent');
@@ -61,7 +61,7 @@ describe('translated chat (TRANSLATOR=google)', () => {
     const failing = nock(API).post(PATH).query(true).times(2).reply(500, { error: { code: 500, message: 'Internal error' } });
     await visitor.send('Danke!');
     const plain = await waitForText(bob, room, /Danke/);
-    expect(plain.markdown).toBe('**Greta:** Danke!');
+    expect(plain.markdown).toBe('**Visitor · Greta \\(unverified\\):** Danke!');
     await bob.say(room, 'You are welcome.');
     const untranslated = await visitor.waitFor((m) => m.from === 'agent' && m.text === 'You are welcome.');
     expect((untranslated as { data?: unknown }).data).toBeUndefined();

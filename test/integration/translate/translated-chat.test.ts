@@ -51,16 +51,16 @@ describe('translated chat (TRANSLATOR=llm)', () => {
 
     // Visitor → space: her words, then the translation, in one message.
     expect((await visitor.send('dzień dobry')).status).toBe(202);
-    const first = await waitForText(alice, room, /\*\*Anna:\*\* dzień dobry/);
+    const first = await waitForText(alice, room, /Anna \\\(unverified\\\):\*\* dzień dobry/);
     // The note is escaped like every span (Webex shows `(pl → en)`).
-    expect(first.markdown).toBe('**Anna:** dzień dobry\n_\\(pl → en\\) good morning_');
+    expect(first.markdown).toBe('**Visitor · Anna \\(unverified\\):** dzień dobry\n_\\(pl → en\\) good morning_');
     expect(first.personEmail).toBe('relay@example.com');
 
     // The translation is escaped like her words: no formatting, no mention of everyone.
     await visitor.send('Czy wysyłacie do *Gdańska*? <@all>');
     const second = await waitForText(alice, room, /Gdańska/);
     expect(second.markdown).toBe(
-      '**Anna:** Czy wysyłacie do \\*Gdańska\\*? &lt;\\@all&gt;\n_\\(pl → en\\) Do you ship to \\*Gdańsk\\*? &lt;\\@all&gt;_',
+      '**Visitor · Anna \\(unverified\\):** Czy wysyłacie do \\*Gdańska\\*? &lt;\\@all&gt;\n_\\(pl → en\\) Do you ship to \\*Gdańsk\\*? &lt;\\@all&gt;_',
     );
 
     // Agent → visitor: alice writes English, Anna reads Polish; the original is kept.
@@ -82,7 +82,7 @@ describe('translated chat (TRANSLATOR=llm)', () => {
     fake.behave(() => ({ status: 500, error: 'model crashed' }));
     await visitor.send('czy jest darmowa dostawa?');
     const untranslated = await waitForText(alice, room, /darmowa dostawa/);
-    expect(untranslated.markdown).toBe('**Anna:** czy jest darmowa dostawa?');
+    expect(untranslated.markdown).toBe('**Visitor · Anna \\(unverified\\):** czy jest darmowa dostawa?');
     await alice.say(room, 'Yes, delivery is free.');
     const plain = await visitor.waitFor((m) => m.from === 'agent' && m.text === 'Yes, delivery is free.');
     expect((plain as { data?: unknown }).data).toBeUndefined();
@@ -104,8 +104,8 @@ describe('translated chat (TRANSLATOR=llm)', () => {
     const room = await spaceOf(app, visitor.id);
     await latestCard(alice, room, true);
     await visitor.send('good morning');
-    const line = await waitForText(alice, room, /\*\*Emma:\*\* good morning/);
-    expect(line.markdown).toBe('**Emma:** good morning');
+    const line = await waitForText(alice, room, /Emma \\\(unverified\\\):\*\* good morning/);
+    expect(line.markdown).toBe('**Visitor · Emma \\(unverified\\):** good morning');
     await alice.say(room, 'Hello Emma');
     const reply = await visitor.waitFor((m) => m.from === 'agent');
     expect(reply.text).toBe('Hello Emma');

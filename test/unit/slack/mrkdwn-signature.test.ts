@@ -31,10 +31,10 @@ describe('a visitor’s message in mrkdwn', () => {
     '# heading\n1. list\n> quote',
   ])('a visitor’s text %j shows as typed: no mention, link or formatting', (typed) => {
     const shown = renderMrkdwn(renderMessage({ speaker: { kind: 'visitor', name: 'Jan', verified: false }, text: plain(typed) }));
-    expect(shown.shown).toBe(`Jan: ${typed}`);
+    expect(shown.shown).toBe(`Visitor · Jan (unverified): ${typed}`);
     expect(shown.mentions).toEqual([]);
     expect(shown.links).toEqual([]);
-    expect(shown.bold).toEqual(['Jan:']);
+    expect(shown.bold).toEqual(['Visitor · Jan (unverified):']);
     expect(shown.quotes).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ describe('Webex markdown from RichText', () => {
       text: plain('Dzień dobry\nproszę'),
       notes: [paragraph('(pl → en) Good morning\nplease')],
     });
-    expect(markdown).toBe('**Jan \\*K\\*:** Dzień dobry\nproszę\n_\\(pl → en\\) Good morning_\n_please_');
+    expect(markdown).toBe('**Visitor · Jan \\*K\\* \\(✓ verified\\):** Dzień dobry\nproszę\n_\\(pl → en\\) Good morning_\n_please_');
     expect(renderMessage({ speaker: { kind: 'bot' }, text: plain('**not bold**') })).toBe('\\*\\*not bold\\*\\*');
   });
 
@@ -49,11 +49,11 @@ describe('Slack mrkdwn from RichText', () => {
     'a visitor’s %j shows as typed, with the name in bold',
     (typed) => {
       const shown = slackShows(mrkdwnMessage({ speaker: { kind: 'visitor', name: 'Jan', verified: false }, text: plain(typed) }));
-      expect(shown.shown).toBe(`Jan: ${typed}`);
+      expect(shown.shown).toBe(`Visitor · Jan (unverified): ${typed}`);
       expect(shown.mentions).toEqual([]);
       expect(shown.links).toEqual([]);
       expect(shown.quotes).toEqual([]);
-      expect(shown.bold).toEqual(['Jan:']);
+      expect(shown.bold).toEqual(['Visitor · Jan (unverified):']);
     },
   );
 });

@@ -65,10 +65,10 @@ describe('escapeMarkdown', () => {
 
   it("a visitor's message bolds only the escaped name", () => {
     const md = renderMessage({ speaker: { kind: 'visitor', name: 'Eve **admin**', verified: false }, text: plain('<@all> hi') });
-    expect(md).toBe('**Eve \\*\\*admin\\*\\*:** &lt;\\@all&gt; hi');
+    expect(md).toBe('**Visitor · Eve \\*\\*admin\\*\\* \\(unverified\\):** &lt;\\@all&gt; hi');
     const html = render(md);
     expect(html.match(/<strong>/g)).toHaveLength(1);
-    expect(visible(html)).toBe('Eve **admin**: <@all> hi');
+    expect(visible(html)).toBe('Visitor · Eve **admin** (unverified): <@all> hi');
   });
 });
 

@@ -25,14 +25,16 @@ const DISPLAYED = new Set(['text', 'title', 'label', 'placeholder', 'fallbackTex
 
 /**
  * Text a card shows, made inert without changing what it shows: TextBlocks render a markdown
- * subset, so link and emphasis syntax and mentions are broken with zero-width spaces (a card
- * shows no backslash escapes).
+ * subset, so every link form, emphasis and mentions are broken with zero-width spaces (a card
+ * shows no backslash escapes): inline `[x](y)`, reference `[x][1]` and its `[1]: url`
+ * definition, HTML (`<a href>`) and autolinks `<http://…>`. A bare address stays as it is: it
+ * shows exactly where it leads, and agents copy the visitor's page from it.
  */
 export function inertCardText(text: string): string {
   return text
-    .replace(/\]\s*\(/g, ']\u200b(')
+    .replace(/\](\s*)([([:])/g, ']\u200b$1$2')
     .replace(/([*_~`])/g, '$1\u200b')
-    .replace(/<@/g, '<\u200b@');
+    .replace(/<(?=[A-Za-z/!?@])/g, '<\u200b');
 }
 
 function inertData(value: Json): Json {

@@ -52,13 +52,22 @@ export function renderRichText(text: RichText, dialect: Dialect): string {
   return joinBlocks(text.map((block) => renderBlock(block, dialect)));
 }
 
-/** A whole message: the visitor's name first when the visitor speaks, then the text, then the
+/**
+ * Who a visitor line is from: always starts with "Visitor", so a visitor who calls themselves
+ * "Live Chat Bot" or an agent's name is visibly the visitor ("Visitor · Support (unverified)").
+ */
+export function visitorLabel(name: string | null, verified: boolean): string {
+  const mark = verified ? ' (✓ verified)' : name ? ' (unverified)' : '';
+  return `Visitor${name ? ` · ${name}` : ''}${mark}`;
+}
+
+/** A whole message: the visitor's label first when the visitor speaks, then the text, then the
  *  notes right under it (as the translation line always was). */
 export function renderOutgoing(message: OutgoingMessage, dialect: Dialect): string {
   const body = renderRichText(message.text, dialect);
   const speaker = message.speaker;
-  const withName =
-    speaker.kind === 'visitor' ? `${wrapLines(`${dialect.literal(speaker.name)}:`, dialect.strong)} ${body}`.trimEnd() : body;
+  const label = speaker.kind === 'visitor' ? visitorLabel(speaker.name, speaker.verified) : '';
+  const withName = speaker.kind === 'visitor' ? `${wrapLines(`${dialect.literal(label)}:`, dialect.strong)} ${body}`.trimEnd() : body;
   const notes = joinBlocks((message.notes ?? []).map((block) => renderBlock(block, dialect, true)));
   return [withName, notes].filter((part) => part.trim() !== '').join('\n');
 }
