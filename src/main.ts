@@ -45,6 +45,8 @@ export interface AppOverrides extends ServiceTuning {
   webexPolicy?: Partial<RetryPolicy>;
   /** The Slack client's retry policy (tests shorten the waits). */
   slackPolicy?: Partial<RetryPolicy>;
+  /** The embedded database is down for good (the CLI exits non-zero; default: logged only). */
+  onDatabaseLost?: () => void;
   /** The inbound queue's timings and the webhook check / reconciliation period (default 30 s). */
   inbound?: InboundQueueTuning & { upkeepMs?: number };
 }
@@ -111,7 +113,12 @@ async function openFoundation(config: Config, overrides: AppOverrides, log: Logg
   const { step, closers } = startUp;
   const database = await step('database', async () => {
     if (overrides.database) return overrides.database;
-    const db = await openDatabase({ url: config.databaseUrl ?? undefined, dataDir: config.dataDir, log });
+    const db = await openDatabase({
+      url: config.databaseUrl ?? undefined,
+      dataDir: config.dataDir,
+      log,
+      ...(overrides.onDatabaseLost ? { onGiveUp: overrides.onDatabaseLost } : {}),
+    });
     closers.push({ name: 'database', close: () => db.close() });
     return db;
   });
@@ -321,7 +328,15 @@ export async function runCli(argv: readonly string[] = process.argv.slice(2)): P
 
   let app: RunningApp;
   try {
-    app = await startApp(config, { log });
+    app = await startApp(config, {
+      log,
+      // Up but without its database, the process would only swallow webhooks: exit, and let the
+      // process manager start it again.
+      onDatabaseLost: () => {
+        log.fatal('the embedded database is down for good; exiting with 1 so the process manager restarts the service');
+        process.exit(1);
+      },
+    });
   } catch (error) {
     log.fatal({ err: error }, 'start failed');
     process.exit(1);

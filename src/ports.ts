@@ -296,6 +296,8 @@ export interface InboundStore {
   claimInbound(now: Date, limit: number, leaseMs: number): Promise<InboundItem[]>;
   /** Done: kept as the dedupe record and the room's "last seen" marker until purged. */
   completeInbound(id: number): Promise<void>;
+  /** Extends a lease while its item is still being processed (a dead instance's lapses). */
+  renewInbound(id: number, leaseMs: number): Promise<void>;
   retryInbound(id: number, nextAttemptAt: Date, error: string): Promise<void>;
   countPendingInbound(room?: string): Promise<number>;
   /** How far back the room's messages have been listed (the reconciliation's marker). */

@@ -26,6 +26,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Embedded only: fsync off, for throwaway test clusters. */
   unsafeFast?: boolean;
+  /** Embedded only: the server is down for good (the composition root decides what follows). */
+  onGiveUp?: () => void;
 }
 
 const DEFAULT_POOL_MAX = 10;
@@ -40,7 +42,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   let server: EmbeddedServer | undefined;
   let url = opts.url;
   if (!url) {
-    server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log: opts.log, unsafeFast: opts.unsafeFast });
+    server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log: opts.log, unsafeFast: opts.unsafeFast, onGiveUp: opts.onGiveUp });
     url = server.url;
   }
 

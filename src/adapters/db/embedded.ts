@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
    * can corrupt such a cluster.
    */
   unsafeFast?: boolean;
+  /** Called when the server is down for good (it kept exiting, or could not be restarted). */
+  onGiveUp?: () => void;
 }
 
 export interface EmbeddedServer {
@@ -187,6 +189,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     while (recentRestarts.length && now - (recentRestarts[0] ?? 0) > RESTART_WINDOW_MS) recentRestarts.shift();
     if (recentRestarts.length >= MAX_RESTARTS) {
       log.fatal({ restarts: recentRestarts.length }, 'embedded PostgreSQL keeps exiting; not restarting it again');
+      opts.onGiveUp?.();
       return;
     }
     recentRestarts.push(now);
@@ -204,7 +207,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         lastError = err;
       }
     }
-    if (!stopping) log.fatal({ err: errorText(lastError) }, 'embedded PostgreSQL could not be restarted');
+    if (stopping) return;
+    log.fatal({ err: errorText(lastError) }, 'embedded PostgreSQL could not be restarted');
+    opts.onGiveUp?.();
   };
   const watch = (server: Server) => {
     childOf(server)?.once('exit', (code, signal) => {

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { ChannelError, type InboundItem, type InboundStore, type NewInboundItem } from '../../../ports.js';
 
 export interface InboundQueueTuning {
-  /** How long a claimed item stays invisible to other instances; longer than one processing. */
+  /** How long a claimed item stays invisible to other instances (renewed while it is being
+   *  processed; after a crash another instance takes it this long after the last renewal). */
   leaseMs?: number;
   /** Look for due retries and for items stored by other instances this often. */
   sweepMs?: number;
@@ -88,7 +89,7 @@ export class InboundQueue {
       if (!process) return;
       let items: InboundItem[];
       try {
-        items = await store.claimInbound(new Date(), this.options.concurrency ?? 8, this.options.leaseMs ?? 60_000);
+        items = await store.claimInbound(new Date(), this.options.concurrency ?? 8, this.leaseMs);
       } catch (error) {
         logger.warn({ err: (error as Error).message }, `${messenger} inbound queue: the database did not answer; trying again`);
         return;
@@ -98,7 +99,21 @@ export class InboundQueue {
     }
   }
 
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 6_000;
+  }
+
   private async attempt(process: ProcessInbound, item: InboundItem): Promise<void> {
+    const { store } = this.options;
+    const renew = setInterval(() => void store.renewInbound(item.id, this.leaseMs).catch(() => undefined), this.leaseMs / 3);
+    try {
+      await this.processOne(process, item);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  private async processOne(process: ProcessInbound, item: InboundItem): Promise<void> {
     const { store, logger, messenger } = this.options;
     try {
       await process(item);

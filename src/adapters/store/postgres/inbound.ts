@@ -59,6 +59,13 @@ export class PgInbound implements InboundStore {
     await this.pool.query('UPDATE inbound SET done_at = now(), lease_until = NULL, payload = $2 WHERE id = $1', [id, json({})]);
   }
 
+  async renewInbound(id: number, leaseMs: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE inbound SET lease_until = now() + $2 * interval '1 millisecond' WHERE id = $1 AND done_at IS NULL`,
+      [id, leaseMs],
+    );
+  }
+
   async retryInbound(id: number, nextAttemptAt: Date, error: string): Promise<void> {
     await this.pool.query(
       `UPDATE inbound SET next_attempt_at = $2, last_error = $3, lease_until = NULL, attempts = attempts + 1

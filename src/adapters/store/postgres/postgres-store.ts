@@ -160,6 +160,9 @@ export class PostgresStore implements Store {
   completeInbound(id: number): Promise<void> {
     return this.inbound.completeInbound(id);
   }
+  renewInbound(id: number, leaseMs: number): Promise<void> {
+    return this.inbound.renewInbound(id, leaseMs);
+  }
   retryInbound(id: number, nextAttemptAt: Date, error: string): Promise<void> {
     return this.inbound.retryInbound(id, nextAttemptAt, error);
   }
