@@ -64,6 +64,8 @@ export interface NewMessage {
 export interface ChatFilter {
   states?: ChatState[];
   topicId?: string;
+  /** The six hex digits shown as `#d7dc65` (several chats may share them). */
+  shortId?: string;
   createdSince?: Date;
   /** Chats whose lastSeenAt is older than this (the lost-visitor sweep). */
   lastSeenBefore?: Date;

@@ -12,8 +12,14 @@ import {
   type SpecialDay,
   type WeeklyRange,
 } from './hours.js';
+import { parseChatCommand } from './chat-commands.js';
 
 export type StatsPeriod = 'today' | '7d' | '30d';
+
+/** A chat as supervisors name it: the short id of space titles and cards, or the full id. */
+export type ChatRef = { shortId: string } | { id: string };
+
+export type ReassignTarget = { kind: 'person'; email: string } | { kind: 'topic'; topicId: string };
 
 /** `topic: null` means the default hours (every topic without its own). */
 export type Command =
@@ -30,12 +36,16 @@ export type Command =
   | { kind: 'topics' }
   | { kind: 'topic'; topic: string }
   | { kind: 'stats'; period: StatsPeriod }
-  | { kind: 'offline'; limit: number };
+  | { kind: 'offline'; limit: number }
+  | { kind: 'join'; chat: ChatRef }
+  | { kind: 'close'; chat: ChatRef; reason: string | null }
+  | { kind: 'reassign'; chat: ChatRef; to: ReassignTarget }
+  | { kind: 'transcript'; chat: ChatRef };
 
 
 /** Changes something (the rest only reads). */
 export function isChange(command: Command): boolean {
-  return ['hours_set', 'holiday_add', 'holiday_remove', 'special_add', 'special_remove'].includes(command.kind);
+  return ['hours_set', 'holiday_add', 'holiday_remove', 'special_add', 'special_remove', 'join', 'close', 'reassign'].includes(command.kind);
 }
 
 export type ParsedCommand =
@@ -64,6 +74,10 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: 'topic <id>', does: "one topic's Edit card" },
   { usage: 'stats [today|7d|30d]', does: 'chats, assistant-only, handed off, response and duration medians, abandoned' },
   { usage: 'offline [count]', does: 'the latest messages visitors left while their topic was closed (10 unless told)' },
+  { usage: 'join <chat>', does: "adds you to the chat's space (`<chat>`: #d7dc65, d7dc65 or the full id)" },
+  { usage: 'close <chat> [reason]', does: 'closes the chat; the visitor is told' },
+  { usage: 'reassign <chat> to <email|topic>', does: 'hands the chat to a person or back to a topic’s queue' },
+  { usage: 'transcript <chat>', does: 'the whole conversation, also of closed chats until retention' },
 ];
 
 const ok = (command: Command): ParsedCommand => ({ ok: true, command });
@@ -91,12 +105,14 @@ const VERB_ALIASES: Record<string, string> = {
   schedule: 'hours',
   offline: 'offline',
   voicemail: 'offline',
+  end: 'close',
+  transfer: 'reassign',
 };
 
 const ADD = new Set(['add', 'set', 'new', 'create']);
 const REMOVE = new Set(['remove', 'delete', 'del', 'rm', 'drop', 'cancel']);
 
-interface Words {
+export interface Words {
   /** Lower-cased words, in order. */
   list: string[];
   /** The same words as typed (codes and ranges keep their case). */
@@ -211,6 +227,11 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     }
     case 'hours':
       return parseHours(w, topicIds);
+    case 'join':
+    case 'close':
+    case 'transcript':
+    case 'reassign':
+      return parseChatCommand(verb, { list: w.list, raw: w.raw }, topicIds);
     case 'holidays': {
       // "holidays add …" reads as "holiday add …"
       if (w.list.length && (ADD.has(w.list[0]!) || REMOVE.has(w.list[0]!) || w.list[0] === 'country')) return parseHoliday(w, topicIds);

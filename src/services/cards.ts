@@ -86,7 +86,8 @@ export function closedCard(chat: Chat, messages: number, topic: Topic | null): C
   };
 }
 
-export function unclaimedAlertCard(chat: Chat, topic: Topic | null, waitedMs: number): CardSpec {
+/** The alert in the supervisors' space, with a link to the chat's space and the chat's buttons. */
+export function unclaimedAlertCard(chat: Chat, topic: Topic | null, waitedMs: number, link: string | null): CardSpec {
   const minutes = Math.max(1, Math.round(waitedMs / 60_000));
   const facts: Fact[] = [
     { title: 'Topic', value: topicLabel(topic, chat.topicId) },
@@ -97,7 +98,11 @@ export function unclaimedAlertCard(chat: Chat, topic: Topic | null, waitedMs: nu
   const heading = `Chat #${chat.shortId} is waiting for an agent`;
   return {
     template: 'unclaimed-alert',
-    data: { heading, facts: facts },
-    fallback: [paragraph(`${heading} (${minutes} min).`)],
+    data: { heading, facts: facts, chatId: chat.id, link: link ?? '' },
+    fallback: [
+      paragraph(`${heading} (${minutes} min).`),
+      ...(link ? [paragraph(`Open its space: ${link}`)] : []),
+      paragraph(`Act on it: join #${chat.shortId}, close #${chat.shortId} [reason], reassign #${chat.shortId} to <email|topic>.`),
+    ],
   };
 }

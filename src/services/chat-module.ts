@@ -20,7 +20,7 @@ import { ChatNotices } from './notices.js';
 import { OfflineService } from './offline.js';
 import { OutboxWorker, type OutboxOptions } from './outbox.js';
 import { Presence } from './presence.js';
-import { Supervision } from './supervision/supervision.js';
+import { Supervision, type SupervisionOptions } from './supervision/supervision.js';
 import { ChatTimersService } from './timers.js';
 import type { ChatTranslation } from './translation.js';
 import { UnclaimedAlerts } from './unclaimed.js';
@@ -115,20 +115,14 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
   const ready = new Promise<ConnectedPieces>((resolve) => (markConnected = resolve));
 
   const connect = (channel: AgentChannel): ConnectedPieces => {
-    const supervision = options.supervision
-      ? new Supervision({
-          store,
-          channel,
-          hours: options.supervision.hours,
-          log: log.child({ component: 'supervision' }),
-          clock,
-          supervisors: settings.supervisors.emails,
-          assistantDefault: options.supervision.assistantDefault,
-        })
-      : null;
+    // The desk hands the supervisors' space to supervision, which acts on chats through the desk.
+    let desk: Desk | null = null;
+    const deskActions: SupervisionOptions['desk'] = { close: (...a) => desk!.close(...a), transfer: (...a) => desk!.transfer(...a) };
+    const supervision = options.supervision ? supervisionOf(options, options.supervision, { channel, announcer, clock, desk: deskActions }) : null;
     const deskHooks = supervision ? { onOtherSpaceMessage: supervision.onMessage, onOtherSpaceAction: supervision.onAction } : {};
+    desk = new Desk({ store, channel, announcer, closer, alerts, clock, i18n, log, settings, translation, hooks: deskHooks });
     return {
-      desk: new Desk({ store, channel, announcer, closer, alerts, clock, i18n, log, settings, translation, hooks: deskHooks }),
+      desk,
       deliverer: new Deliverer({ store, channel, supervisors: settings.supervisors, log, translation }),
       supervision,
     };
@@ -162,4 +156,14 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
       await outbox.stop();
     },
   };
+}
+
+function supervisionOf(
+  options: ChatModuleOptions,
+  { hours, assistantDefault }: NonNullable<ChatModuleOptions['supervision']>,
+  pieces: Pick<SupervisionOptions, 'channel' | 'announcer' | 'clock' | 'desk'>,
+): Supervision {
+  const { store, settings, log } = options;
+  const supervisors = settings.supervisors.emails;
+  return new Supervision({ ...pieces, store, hours, log: log.child({ component: 'supervision' }), supervisors, assistantDefault });
 }

@@ -17,7 +17,10 @@ export const SUPERVISORS_SPACE_SETTING = 'supervisors.spaceId';
 const KNOWN_SPACES = 50_000;
 
 /** What deliveries do in the channel. */
-type DeliveryChannel = Pick<AgentChannel, 'post' | 'postCard' | 'deleteMessage' | 'createSpace' | 'renameSpace' | 'addMember' | 'removeMember'>;
+type DeliveryChannel = Pick<
+  AgentChannel,
+  'post' | 'postCard' | 'deleteMessage' | 'createSpace' | 'renameSpace' | 'addMember' | 'removeMember' | 'spaceLink'
+>;
 
 export interface DelivererOptions {
   store: ChatStore & MessageStore & TopicStore & SettingsStore;
@@ -171,7 +174,8 @@ export class Deliverer {
         const chat = await this.store.getChat(chatId);
         if (!chat) return;
         const topic = await this.store.getTopic(chat.topicId);
-        await this.channel.postCard(await this.supervisorsSpace(), unclaimedAlertCard(chat, topic, waitedMs));
+        const link = chat.spaceId ? this.channel.spaceLink(chat.spaceId) : null;
+        await this.channel.postCard(await this.supervisorsSpace(), unclaimedAlertCard(chat, topic, waitedMs, link));
         return;
       }
       default:

@@ -12,7 +12,7 @@ import type { ChatStore, Clock, DedupeStore, OfflineMessageStore, RateLimitStore
 import type { ChatAnnouncer } from './announcer.js';
 import type { ChatCloser } from './closing.js';
 import { OPEN_STATES, SUPERVISORS_LANE, type ChatSettings, type ChatTimers } from './context.js';
-import { UNCLAIMED_JOB } from './unclaimed.js';
+import { queuedSince, UNCLAIMED_JOB } from './unclaimed.js';
 
 export const SWEEP_JOB = 'chats:sweep';
 export const RETENTION_JOB = 'chats:retention';
@@ -133,7 +133,8 @@ export class ChatTimersService {
   private async unclaimed(chatId: string): Promise<void> {
     const chat = chatId ? await this.store.getChat(chatId) : null;
     if (!chat || chat.state !== 'queued' || !this.options.settings.supervisors.emails.length) return;
-    const waitedMs = this.options.clock.now().getTime() - chat.createdAt.getTime();
+    // Counted from when it joined the queue, not from the start of the assistant's part.
+    const waitedMs = this.options.clock.now().getTime() - queuedSince(chat, await this.store.listEvents(chat.id)).getTime();
     await this.store.updateChat(chat.id, {}, { type: 'unclaimed_alert', actor: 'system', data: { waitedMs } });
     await this.options.announcer.deliver(SUPERVISORS_LANE, { kind: 'unclaimed_alert', chatId: chat.id, waitedMs });
   }

@@ -1,5 +1,6 @@
 // The one-off job per queued chat: unclaimed for too long, the supervisors get an alert. Only
 // when supervisors are configured; the job re-checks the chat's state before alerting.
+import type { Chat, ChatEvent } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from '../ports.js';
 
@@ -37,4 +38,9 @@ export class UnclaimedAlerts {
       this.options.log.warn({ err: error, chatId }, 'unclaimed alert not cancelled');
     });
   }
+}
+
+/** When the chat last entered the queue: its start, a handoff, or a transfer back to a topic. */
+export function queuedSince(chat: Pick<Chat, 'createdAt'>, events: Pick<ChatEvent, 'type' | 'at'>[]): Date {
+  return events.filter((e) => e.type === 'handed_off' || e.type === 'transferred').at(-1)?.at ?? chat.createdAt;
 }

@@ -9,6 +9,7 @@ import type { Chat, Topic } from '../../domain/types.js';
 import type { AgentChannel, CardSpec, ChatStore, Clock, OfflineMessageStore } from '../../ports.js';
 import { OPEN_STATES } from '../context.js';
 import type { HoursService } from '../hours-service.js';
+import { queuedSince } from '../unclaimed.js';
 import { formatInstant, reportView, statsView, topicLabel, type Line, type Section } from './views.js';
 
 export interface SupervisorReportsOptions {
@@ -40,18 +41,17 @@ export class SupervisorReports {
 
   /** A line ending with the chat's space title, which opens the space when the messenger links it. */
   private chatLine(text: string, chat: Chat, byId: Map<string, Topic>): Line {
+    // The title ends with the short id: the line shows it once.
     const title = spaceTitle(topicLabel(byId.get(chat.topicId), chat.topicId), visitorDisplayName(chat.visitor), chat.shortId);
     const url = chat.spaceId ? this.options.channel.spaceLink(chat.spaceId) : null;
-    return { text, linkText: title, url: url ?? '' };
+    return { text, linkText: title, url: url ?? '', chatId: chat.id };
   }
 
   /** Each queued chat with when it last entered the queue (start, handoff or a transfer to a topic), longest first. */
   private async waits(queued: Chat[]): Promise<{ chat: Chat; since: Date }[]> {
     const waits = await Promise.all(
       queued.slice(0, 100).map(async (chat) => {
-        const events = await this.options.store.listEvents(chat.id);
-        const entered = events.filter((e) => e.type === 'handed_off' || e.type === 'transferred').at(-1)?.at ?? chat.createdAt;
-        return { chat, since: entered };
+        return { chat, since: queuedSince(chat, await this.options.store.listEvents(chat.id)) };
       }),
     );
     return waits.sort((a, b) => a.since.getTime() - b.since.getTime());
@@ -78,17 +78,18 @@ export class SupervisorReports {
     if (waits.length) {
       sections.push({
         title: 'Waiting for an agent',
-        lines: waits.map((w) => this.chatLine(`#${w.chat.shortId} · ${minutesSince(w.since, now)} · `, w.chat, byId)),
+        lines: waits.map((w) => this.chatLine(`${minutesSince(w.since, now)} · `, w.chat, byId)),
       });
     }
     const active = open.filter((c) => c.state === 'active');
     if (active.length) {
       const owner = (c: Chat) => `${c.ownerName ?? c.ownerEmail ?? 'an agent'}${c.ownerEmail ? ` (${c.ownerEmail})` : ''}`;
-      sections.push({ title: 'Who holds which chat', lines: active.map((c) => this.chatLine(`#${c.shortId} · ${owner(c)} · `, c, byId)) });
+      sections.push({ title: 'Who holds which chat', lines: active.map((c) => this.chatLine(`${owner(c)} · `, c, byId)) });
     }
     const withBot = open.filter((c) => c.state === 'bot');
-    if (withBot.length) sections.push({ title: 'With the assistant', lines: withBot.map((c) => this.chatLine(`#${c.shortId} · `, c, byId)) });
-    return reportView(`Status · ${formatInstant(now, 'UTC')}`, summary, sections);
+    if (withBot.length) sections.push({ title: 'With the assistant', lines: withBot.map((c) => this.chatLine('', c, byId)) });
+    const zone = (await this.options.hours.get()).default.timeZone;
+    return reportView(`Status · ${formatInstant(now, zone)}`, summary, sections);
   }
 
   async stats(period: StatsPeriod, topics: Topic[]): Promise<CardSpec> {

@@ -2,9 +2,10 @@
 // statistics, offline messages) and the Edit cards' submissions. Only the configured
 // supervisors may use them; anyone else gets a polite refusal and nothing changes. Every change
 // is stored with its actor (the store audits settings and topics).
-import { isChange, parseCommand, type Command } from '../../domain/commands.js';
+import { parseChatRef } from '../../domain/chat-commands.js';
+import { isChange, parseCommand, type ChatRef, type Command, type ReassignTarget } from '../../domain/commands.js';
 import { plain, type RichText } from '../../domain/rich-text.js';
-import type { Topic } from '../../domain/types.js';
+import type { Chat, Topic } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type {
   AgentChannel,
@@ -12,13 +13,17 @@ import type {
   CardAction,
   ChatStore,
   Clock,
+  MessageStore,
   OfflineMessageStore,
   Person,
   SettingsStore,
   TopicStore,
 } from '../../ports.js';
+import type { ChatAnnouncer } from '../announcer.js';
 import { SUPERVISORS_SPACE_SETTING } from '../deliveries.js';
+import type { Desk } from '../desk.js';
 import type { HoursService } from '../hours-service.js';
+import { ChatActions } from './chat-actions.js';
 import { HoursCommands } from './hours-commands.js';
 import { replyIn, type Reply } from './reply.js';
 import { SupervisorReports } from './reports.js';
@@ -26,9 +31,12 @@ import { TopicEditor } from './topic-edit.js';
 import { helpText, problemView, topicView } from './views.js';
 
 export interface SupervisionOptions {
-  store: ChatStore & TopicStore & SettingsStore & OfflineMessageStore;
+  store: ChatStore & MessageStore & TopicStore & SettingsStore & OfflineMessageStore;
   channel: Pick<AgentChannel, 'post' | 'postCard' | 'findPerson' | 'messenger' | 'spaceLink'>;
   hours: HoursService;
+  /** Closes and transfers go through the desk, exactly as the chat space's own buttons. */
+  desk: Pick<Desk, 'close' | 'transfer'>;
+  announcer: Pick<ChatAnnouncer, 'deliver' | 'tellSpace'>;
   log: Logger;
   clock: Clock;
   /** The configured supervisors' e-mails. */
@@ -46,6 +54,7 @@ export class Supervision {
   private readonly hours: HoursCommands;
   private readonly topics: TopicEditor;
   private readonly reports: SupervisorReports;
+  private readonly chats: ChatActions;
 
   constructor(private readonly options: SupervisionOptions) {
     const { store, channel, hours, clock, log, assistantDefault } = options;
@@ -53,6 +62,7 @@ export class Supervision {
     this.hours = new HoursCommands({ hours, clock, log });
     this.topics = new TopicEditor({ store, channel, log, assistantDefault });
     this.reports = new SupervisorReports({ store, channel, hours, clock });
+    this.chats = new ChatActions({ store, channel, desk: options.desk, announcer: options.announcer, hours, log });
   }
 
   /** The supervisors' space id, once the deliverer has created it. */
@@ -87,7 +97,7 @@ export class Supervision {
       return;
     }
     try {
-      await this.run(reply, parsed.command, actor, topics);
+      await this.run(reply, space, parsed.command, message.author, topics);
     } catch (error) {
       this.options.log.error({ err: error, kind: parsed.command.kind }, 'supervisor command failed');
       await this.sayFailed(reply, isChange(parsed.command) ? '; nothing was changed' : '');
@@ -108,6 +118,7 @@ export class Supervision {
     try {
       if (kind === 'hours_edit') await this.hours.editFromCard(reply, actor, action.inputs, await this.options.store.listTopics());
       else if (kind === 'topic_edit') await this.topics.edit(reply, actor, action.inputs);
+      else if (kind === 'chat_join' || kind === 'chat_close' || kind === 'chat_reassign') await this.chatButton(reply, action);
       else await reply.show(problemView(['That card is not one of mine, or its form was not understood.'], 'hours'));
     } catch (error) {
       this.options.log.error({ err: error, kind }, 'supervisor card action failed');
@@ -122,8 +133,43 @@ export class Supervision {
 
   // -------------------------------------------------------------------------------------------
 
-  private async run(reply: Reply, command: Command, actor: string, topics: Topic[]): Promise<void> {
-    const { hours, reports } = this;
+  /** A chat's Join, Close or Reassign button (on the status card or an alert). */
+  private async chatButton(reply: Reply, action: CardAction): Promise<void> {
+    const { inputs } = action;
+    const chatId = typeof inputs.chatId === 'string' ? inputs.chatId : '';
+    const chat = parseChatRef(chatId);
+    // Inputs are named per chat (`reason:<id>`): one card carries the buttons of many chats.
+    const input = (name: string) => {
+      const value = inputs[`${name}:${chatId}`] ?? inputs[name];
+      return typeof value === 'string' ? value.trim().slice(0, 500) : '';
+    };
+    if (!chat) return reply.show(problemView(['That button does not name a chat.'], 'status'));
+    if (inputs.action === 'chat_join') return this.onChat(reply, chat, 'join', (c) => this.chats.join(reply, action.actor, c));
+    if (inputs.action === 'chat_close') {
+      return this.onChat(reply, chat, 'close', (c) => this.chats.close(reply, action.actor, c, input('reason') || null));
+    }
+    const to = input('to');
+    const topics = (await this.options.store.listTopics()).map((t) => t.id);
+    const target: ReassignTarget | null = to.includes('@')
+      ? { kind: 'person', email: to.toLowerCase() }
+      : topics.includes(to)
+        ? { kind: 'topic', topicId: to }
+        : null;
+    if (!target) {
+      const why = to ? `"${to}" is neither an e-mail address nor a topic (topics: ${topics.join(', ')}).` : 'Say to whom: an e-mail address or a topic id.';
+      return reply.show(problemView([why], `ann@example.com or ${topics[0] ?? 'sales'}`));
+    }
+    return this.onChat(reply, chat, 'reassign', (c) => this.chats.reassign(reply, action.actor, c, target));
+  }
+
+  private async onChat(reply: Reply, ref: ChatRef, verb: string, act: (chat: Chat) => Promise<void>): Promise<void> {
+    const chat = await this.chats.find(reply, ref, `${verb} #d7dc65`);
+    if (chat) await act(chat);
+  }
+
+  private async run(reply: Reply, space: string, command: Command, person: Person, topics: Topic[]): Promise<void> {
+    const { hours, reports, chats } = this;
+    const actor = person.email.toLowerCase();
     switch (command.kind) {
       case 'help':
         return reply.say(helpText());
@@ -155,6 +201,14 @@ export class Supervision {
         return reply.show(await reports.stats(command.period, topics));
       case 'offline':
         return reply.say(await reports.offline(command.limit, topics));
+      case 'join':
+        return this.onChat(reply, command.chat, 'join', (c) => chats.join(reply, person, c));
+      case 'close':
+        return this.onChat(reply, command.chat, 'close', (c) => chats.close(reply, person, c, command.reason));
+      case 'reassign':
+        return this.onChat(reply, command.chat, 'reassign', (c) => chats.reassign(reply, person, c, command.to));
+      case 'transcript':
+        return this.onChat(reply, command.chat, 'transcript', (c) => chats.transcript(space, c));
     }
   }
 

@@ -20,8 +20,11 @@ import { topicLabel, type Fact } from '../cards.js';
 
 export { topicLabel };
 
-/** A line of a report; `linkText` (after `text`) opens `url` when there is one. */
-export type Line = { text: string; linkText: string; url: string };
+/**
+ * A line of a report; `linkText` (after `text`) opens `url` when there is one. A line with a
+ * `chatId` carries that chat's Join, Close and Reassign buttons.
+ */
+export type Line = { text: string; linkText: string; url: string; chatId?: string };
 
 export interface Section {
   title: string;
@@ -29,8 +32,8 @@ export interface Section {
   lines?: (Line | string)[];
 }
 
-function lineOf(value: Line | string): Line {
-  return typeof value === 'string' ? { text: value, linkText: '', url: '' } : value;
+function lineOf(value: Line | string): Required<Line> {
+  return typeof value === 'string' ? { text: value, linkText: '', url: '', chatId: '' } : { chatId: '', ...value };
 }
 
 /** `Wed 24 Nov 2026, 09:00 (Europe/Warsaw)`. */

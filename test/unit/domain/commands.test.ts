@@ -150,8 +150,33 @@ describe('parseCommand', () => {
 
   it('every usage line in the help parses (placeholders filled in)', () => {
     for (const { usage } of COMMANDS) {
-      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'count' ? '20' : first === 'region' ? '' : first)).replace('<id>', 'sales');
+      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'count' ? '20' : first === 'region' ? '' : first)).replace('<id>', 'sales').replace('<chat>', '#d7dc65').replace('<email|topic>', 'sales');
       expect(parseCommand(text, TOPICS).ok, text).toBe(true);
     }
+  });
+});
+
+describe('commands on one chat', () => {
+  const uuid = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+  it('names the chat by #short id, short id or full id', () => {
+    expect(command('join #D7DC65')).toEqual({ kind: 'join', chat: { shortId: 'd7dc65' } });
+    expect(command('transcript d7dc65')).toEqual({ kind: 'transcript', chat: { shortId: 'd7dc65' } });
+    expect(command(`close ${uuid} visitor asked, twice`)).toEqual({ kind: 'close', chat: { id: uuid }, reason: 'visitor asked, twice' });
+    expect(command('close chat #d7dc65')).toEqual({ kind: 'close', chat: { shortId: 'd7dc65' }, reason: null });
+  });
+
+  it('reassigns to a person or a topic', () => {
+    expect(command('reassign #d7dc65 to Ann@Example.com')).toEqual({ kind: 'reassign', chat: { shortId: 'd7dc65' }, to: { kind: 'person', email: 'ann@example.com' } });
+    expect(command('transfer d7dc65 support')).toEqual({ kind: 'reassign', chat: { shortId: 'd7dc65' }, to: { kind: 'topic', topicId: 'support' } });
+    expect(isChange(command('reassign #d7dc65 to sales'))).toBe(true);
+    expect(isChange(command('transcript #d7dc65'))).toBe(false);
+  });
+
+  it('says what was wrong', () => {
+    expect(failure('join').error).toMatch(/Name the chat/);
+    expect(failure('close #xyz').error).toMatch(/not a chat id/);
+    expect(failure('reassign #d7dc65 to nowhere').error).toMatch(/neither an e-mail address nor a topic/);
+    expect(failure('reassign #d7dc65 to a@b').error).toMatch(/not an e-mail address/);
+    expect(failure('join #d7dc65 now').error).toMatch(/did not understand "now"/);
   });
 });

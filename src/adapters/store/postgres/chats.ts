@@ -123,6 +123,7 @@ export class PgChats implements ChatStore {
     };
     if (filter.states) add((p) => `state = ANY(${p}::text[])`, filter.states);
     if (filter.topicId !== undefined) add((p) => `topic_id = ${p}`, filter.topicId);
+    if (filter.shortId !== undefined) add((p) => `short_id = ${p}`, filter.shortId);
     if (filter.createdSince) add((p) => `created_at >= ${p}`, filter.createdSince);
     if (filter.lastSeenBefore) add((p) => `last_seen_at < ${p}`, filter.lastSeenBefore);
     params.push(filter.limit ?? null);
