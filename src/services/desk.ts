@@ -3,7 +3,7 @@
 // membership of the space and answered in the space; the visitor sees a system message.
 import { z } from 'zod';
 import { code, list, paragraph, strong, type RichText, type SpanLike } from '../domain/rich-text.js';
-import { agentDisplayName, spaceTitle, visitorDisplayName } from '../domain/text.js';
+import { spaceTitle, visitorDisplayName } from '../domain/text.js';
 import { decide, onAgentReply, type Actor, type ChatTarget, type Decision, type IllegalTransition } from '../domain/chat-state.js';
 import { membersOnClaim, membersOnEscalate, membersOnTransfer, type MembershipDiff } from '../domain/routing.js';
 import type { Chat, Topic } from '../domain/types.js';
@@ -13,6 +13,7 @@ import type { AgentChannel, AgentMessage, CardAction, ChatPatch, ChatStore, Cloc
 import type { ChatAnnouncer } from './announcer.js';
 import type { ChatCloser } from './closing.js';
 import { agentRichText } from './agent-format.js';
+import { AgentNames } from './agent-names.js';
 import { topicName, type ChatSettings } from './context.js';
 import type { ChatTranslation } from './translation.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
@@ -86,11 +87,13 @@ export class Desk {
   private readonly store: DeskOptions['store'];
   private readonly announcer: ChatAnnouncer;
   private readonly hooks: DeskHooks;
+  private readonly names: AgentNames;
 
   constructor(private readonly options: DeskOptions) {
     this.store = options.store;
     this.announcer = options.announcer;
     this.hooks = options.hooks ?? {};
+    this.names = new AgentNames(options);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -131,9 +134,9 @@ export class Desk {
       if (onAgentReply(chat, actor, this.options.clock.now())?.ok) await this.claim(chat, message.author, actor, true);
     } else if (this.options.settings.agentDisplay === 'first_name') {
       // Another agent of the space speaks up in a claimed chat: the visitor learns who (once).
-      await this.announceJoined(chat, message.author);
+      await this.names.announceJoined(chat, message.author);
     }
-    const authorName = await this.visitorName(chat, message.author);
+    const authorName = await this.names.shown(chat, message.author);
     // The visitor reads the reply in their language; the original stays in `data.original`.
     const reply = this.options.translation
       ? await this.options.translation.forVisitor(chat.language, message.text, chat.id)
@@ -231,35 +234,6 @@ export class Desk {
     await this.announcer.tellSpace(chat, line(`${nameOf(person)}: ${error.message}${owner} Nothing was changed.`));
   }
 
-  /** How the visitor sees an agent: a first name, or the topic's name ("Sales") for `support`. */
-  private async visitorName(chat: Chat, agent: Person): Promise<string> {
-    const topic = await this.store.getTopic(chat.topicId);
-    const team = topic ? topicName(topic.names, chat.language, topic.id) : this.options.i18n.t(chat.language, 'agent.support');
-    return agentDisplayName(
-      { email: agent.email, displayName: agent.displayName, firstName: agent.firstName },
-      this.options.settings.agentDisplay,
-      team,
-    );
-  }
-
-  /**
-   * "Anna joined the chat" once per name shown: each person by first name, or the topic once
-   * when agents show as the topic. None for someone whose name is unknown (an e-mail only).
-   */
-  private async announceJoined(chat: Chat, person: Person): Promise<void> {
-    const name = await this.visitorName(chat, person);
-    const team = await this.visitorName(chat, { ...person, displayName: '', firstName: null });
-    if (this.options.settings.agentDisplay === 'first_name' && name === team) return;
-    const text = this.options.i18n.t(chat.language, 'system.agentJoined', { name });
-    for (let after = 0; ; ) {
-      const page = await this.store.listMessages(chat.id, after, 500);
-      if (page.some((m) => m.from === 'system' && m.text === text)) return;
-      if (page.length < 500) break;
-      after = page[page.length - 1]!.seq;
-    }
-    await this.announcer.systemMessage(chat, 'system.agentJoined', { name });
-  }
-
   private async members(chat: Chat): Promise<string[]> {
     return (await this.options.channel.listMembers(chat.spaceId!)).map((p) => p.email.toLowerCase());
   }
@@ -300,7 +274,7 @@ export class Desk {
       ),
     );
     await this.announcer.deliver(chat.id, { kind: 'control_card' });
-    await this.announceJoined(claimed, person);
+    await this.names.announceJoined(claimed, person);
     await this.announcer.announceState(chat.id, 'active');
     this.options.alerts.cancel(chat.id);
     return claimed;
