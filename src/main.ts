@@ -238,10 +238,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
       channelRef = opened.channel;
       closers.push({ name: 'channel', close: () => opened.close() });
-      if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) {
-        const stopWarning = warnPublicSandbox(log);
-        closers.push({ name: 'sandbox-warning', close: async () => stopWarning() });
-      }
+      if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) closers.push(warnPublicSandbox(log));
       await chats.start(opened.channel);
       closers.push({ name: 'chats', close: () => chats.stop() });
     });

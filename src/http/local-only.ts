@@ -29,12 +29,12 @@ export function localOnly(open: boolean): RequestHandler {
 
 const HOUR_MS = 3_600_000;
 
-/** A sandbox open to everyone says so at start and every hour; returns how to stop saying it. */
-export function warnPublicSandbox(log: Logger, everyMs = HOUR_MS): () => void {
+/** A sandbox open to everyone says so at start and every hour; the closer stops saying it. */
+export function warnPublicSandbox(log: Logger, everyMs = HOUR_MS): { name: string; close: () => Promise<void> } {
   const warn = () =>
     log.warn('SANDBOX_PUBLIC=true: the sandbox (every agent\'s token, fault switches) answers anyone who reaches this server');
   warn();
   const timer = setInterval(warn, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return { name: 'sandbox-warning', close: async () => clearInterval(timer) };
 }
