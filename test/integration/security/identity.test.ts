@@ -19,6 +19,9 @@ function cardOf(message: WebexMessage): { heading: string; facts: Fact[] } {
   return { heading: body.find((b) => b.type === 'TextBlock')?.text ?? '', facts: body.find((b) => b.type === 'FactSet')?.facts ?? [] };
 }
 
+const unescapeHtml = (html: string) =>
+  html.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
 const fact = (facts: Fact[], title: string) => facts.find((f) => f.title === title)?.value;
 
 async function chatCount(s: Started): Promise<number> {
@@ -122,10 +125,12 @@ describe('without IDENTITY_SECRET', () => {
     const alice = new Agent(s.app, 'alice@example.com');
     const { facts } = cardOf(await latestCard(alice, await spaceOf(s.app, visitor.id)));
     const shown = fact(facts, 'Page')!;
-    // What a card shows is Markdown to its renderer: rendered, it must hold no link at all
-    // (a bare address would still show as itself, which is where it leads).
+    // What a card shows is Markdown to its renderer: rendered, no link may show other words than
+    // where it leads (a bare address still shows as itself).
     const html = await marked.parse(shown, { gfm: true });
-    expect(html).not.toMatch(/<a[\s>]/i);
+    const links = [...html.matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis)].map(([, href, text]) => ({ href, text }));
+    for (const link of links) expect(unescapeHtml(link.text!)).toBe(unescapeHtml(decodeURI(link.href!)));
+    expect(html).not.toMatch(/>(Refund form|click|inline)<\/a>/);
     // …and still reads as what the visitor sent (only zero-width spaces added).
     expect(shown.replace(/\u200b/g, '')).toBe(page);
   });
