@@ -19,7 +19,7 @@ function decode(text: string): string {
 }
 
 /** The link target when it is one the widget may open (http, https, mailto); else null. */
-export function safeHref(raw: string): string | null {
+function safeHref(raw: string): string | null {
   let url: URL;
   try {
     url = new URL(raw.trim());

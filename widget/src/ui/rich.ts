@@ -7,7 +7,7 @@ import type { WireBlock, WireSpan } from '../../../src/contract/widget-api.js';
 const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
 
 /** The target when the widget may open it; else null. */
-export function safeHref(raw: string): string | null {
+function safeHref(raw: string): string | null {
   try {
     const url = new URL(raw);
     return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:' ? url.href : null;
