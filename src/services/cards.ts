@@ -4,6 +4,7 @@
 import { paragraph } from '../domain/rich-text.js';
 import type { Chat, Topic } from '../domain/types.js';
 import type { CardSpec } from '../ports.js';
+import { clientFacts } from './user-agent.js';
 
 /** A type, not an interface: it is plain JSON (card data). */
 export type Fact = { title: string; value: string };
@@ -26,6 +27,16 @@ function stateText(chat: Chat): string {
   }
 }
 
+/** Device, system and browser as words, with the "mobile" flag agents look for first. */
+function clientLines(userAgent: string | null): Fact[] {
+  const client = clientFacts(userAgent);
+  return [
+    { title: 'Device', value: client.mobile ? `📱 ${client.device}, mobile` : client.device },
+    { title: 'System', value: client.os },
+    { title: 'Browser', value: client.browser },
+  ];
+}
+
 export function visitorFacts(chat: Chat, topic: Topic | null): Fact[] {
   const v = chat.visitor;
   const facts: Fact[] = [];
@@ -43,7 +54,7 @@ export function visitorFacts(chat: Chat, topic: Topic | null): Fact[] {
     { title: 'Region', value: v.geo?.region ?? 'unknown' },
     { title: 'City', value: v.geo?.city ?? 'unknown' },
     { title: 'IP', value: v.ip ?? 'unknown' },
-    { title: 'Browser', value: v.userAgent ?? 'unknown' },
+    ...clientLines(v.userAgent),
     { title: 'Page', value: v.page ?? 'unknown' },
     { title: 'Language', value: chat.language },
     { title: 'Chat', value: `#${chat.shortId}` },
@@ -69,20 +80,52 @@ export function visitorCard(chat: Chat, topic: Topic | null, topics: Topic[]): C
   };
 }
 
-export function closedCard(chat: Chat, messages: number, topic: Topic | null): CardSpec {
-  const minutes = chat.closedAt ? Math.max(0, Math.round((chat.closedAt.getTime() - chat.createdAt.getTime()) / 60_000)) : 0;
+/** How the chat ended, as the closing event recorded it (`cause`, the closer's name). */
+export interface ClosingFacts {
+  cause: string | null;
+  byName: string | null;
+}
+
+const CLOSED_BY: Record<string, string> = {
+  visitor: 'the visitor',
+  visitor_left: 'the visitor',
+  inactivity: 'inactivity',
+  system: 'the system',
+};
+
+const CLOSED_BECAUSE: Record<string, string> = {
+  visitor: 'the visitor ended the chat',
+  visitor_left: 'the visitor left',
+  inactivity: 'the visitor did not answer',
+};
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** The summary that replaces the live card: human words only (names, not ids or e-mails). */
+export function closedCard(chat: Chat, messages: number, topic: Topic | null, closing: ClosingFacts): CardSpec {
+  const cause = closing.cause ?? 'system';
+  const byPerson = cause === 'agent' || cause === 'supervisor';
+  const closedBy = byPerson ? (closing.byName ?? chat.closedBy ?? 'an agent') : (CLOSED_BY[cause] ?? 'the system');
+  const reason = byPerson ? (chat.closeReason ?? 'none given') : (CLOSED_BECAUSE[cause] ?? chat.closeReason ?? 'none given');
+  const ms = chat.closedAt ? Math.max(0, chat.closedAt.getTime() - chat.createdAt.getTime()) : 0;
   const facts: Fact[] = [
     { title: 'Topic', value: topicLabel(topic, chat.topicId) },
-    { title: 'Closed by', value: chat.closedBy ?? 'unknown' },
-    { title: 'Reason', value: chat.closeReason ?? '—' },
-    { title: 'Owner', value: chat.ownerName ?? chat.ownerEmail ?? 'nobody' },
-    { title: 'Duration', value: `${minutes} min` },
+    { title: 'Visitor', value: chat.visitor.name ?? 'anonymous' },
+    { title: 'Closed by', value: closedBy },
+    { title: 'Reason', value: reason },
+    { title: 'Owner', value: chat.ownerName ?? chat.ownerEmail ?? 'nobody claimed it' },
+    { title: 'Duration', value: duration(ms) },
     { title: 'Messages', value: String(messages) },
   ];
   return {
     template: 'closed',
     data: { heading: `Chat #${chat.shortId} closed`, facts: facts },
-    fallback: [paragraph(`Chat #${chat.shortId} closed.`)],
+    fallback: [paragraph(`Chat #${chat.shortId} closed by ${closedBy}. Reason: ${reason}.`)],
   };
 }
 

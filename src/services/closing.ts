@@ -61,7 +61,9 @@ export class ChatCloser {
     const decision = decide(chat, action.type === 'close' ? { type: 'close', reason } : action, actor, clock.now());
     if (!decision.ok) return { ok: false, error: decision.error };
     const { transition } = decision;
-    const closed = await store.updateChat(chat.id, transition.patch, transition.event, transition.from);
+    // The closer's display name, for the summary card (the event's actor is an e-mail).
+    const event = actorName ? { ...transition.event, data: { ...transition.event.data, byName: actorName } } : transition.event;
+    const closed = await store.updateChat(chat.id, transition.patch, event, transition.from);
     if (!closed) return { ok: false, error: null };
     const cause = String(transition.event.data.cause ?? 'system');
     await announcer.systemMessage(closed, VISITOR_SENTENCE[cause] ?? 'system.chatEnded');

@@ -2,16 +2,20 @@
 // "try again later", or "drop" for a permanent refusal (see outbox.ts). Membership changes and
 // deletions are idempotent in the channel, so a retried item does no harm.
 import { plain } from '../domain/rich-text.js';
+import { SPACE_TITLE_MAX, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { AgentChannel, ChatStore, MessageStore, OutboxItem, SettingsStore, TopicStore } from '../ports.js';
 import { closedCard, unclaimedAlertCard, visitorCard } from './cards.js';
-import { SUPERVISORS_LANE, type SupervisorSettings } from './context.js';
+import { SUPERVISORS_LANE, topicName, type SupervisorSettings } from './context.js';
 import { isPayloadKind, payloadOf } from './delivery-payloads.js';
 import { PermanentDeliveryError } from './outbox.js';
 import type { ChatTranslation } from './translation.js';
 
 export const SUPERVISORS_SPACE_SETTING = 'supervisors.spaceId';
+
+/** Put before a closed chat's space title. */
+export const CLOSED_MARK = '🔒';
 
 /** Space ids remembered (they never change once set): a read spared per message. */
 const KNOWN_SPACES = 50_000;
@@ -131,6 +135,8 @@ export class Deliverer {
   private async postControlCard(chatId: string): Promise<void> {
     const { channel, store } = this;
     const chat = await this.chatOf(chatId);
+    // Closed meanwhile (or the `card` command on a closed chat): no live buttons, the summary.
+    if (chat.state === 'closed') return this.postClosedCard(chatId);
     const [topic, topics, events] = await Promise.all([store.getTopic(chat.topicId), store.listTopics(), store.listEvents(chat.id)]);
     const space = await this.spaceOf(chat.id);
     const previous = events.filter((e) => e.type === 'card_posted').at(-1)?.data.messageId;
@@ -141,10 +147,34 @@ export class Deliverer {
     }
   }
 
+  /**
+   * The summary replaces the live card (cards cannot be edited): posted, then the control card
+   * deleted, so no Claim or Close form stays open on a closed chat. A retry posts no second one.
+   */
   private async postClosedCard(chatId: string): Promise<void> {
+    const { channel, store } = this;
     const chat = await this.chatOf(chatId);
-    const [topic, messages] = await Promise.all([this.store.getTopic(chat.topicId), this.store.listMessages(chat.id, 0, 100_000)]);
-    await this.channel.postCard(await this.spaceOf(chat.id), closedCard(chat, messages.length, topic));
+    const [topic, messages, events] = await Promise.all([
+      store.getTopic(chat.topicId),
+      store.listMessages(chat.id, 0, 100_000),
+      store.listEvents(chat.id),
+    ]);
+    const space = await this.spaceOf(chat.id);
+    const closing = events.filter((e) => e.type === 'closed').at(-1)?.data ?? {};
+    if (!events.some((e) => e.type === 'closed_card_posted')) {
+      const facts = {
+        cause: typeof closing.cause === 'string' ? closing.cause : null,
+        byName: typeof closing.byName === 'string' ? closing.byName : null,
+      };
+      const messageId = await channel.postCard(space, closedCard(chat, messages.length, topic, facts));
+      await store.updateChat(chat.id, {}, { type: 'closed_card_posted', actor: 'system', data: { messageId } });
+    }
+    const live = events.filter((e) => e.type === 'card_posted').at(-1)?.data.messageId;
+    if (typeof live === 'string') await channel.deleteMessage(live);
+    // A closed mark in agents' lists of spaces.
+    const topicTitle = topicName(topic?.names, 'en', chat.topicId);
+    const title = spaceTitle(topicTitle, visitorDisplayName(chat.visitor), chat.shortId, 'Visitor', SPACE_TITLE_MAX - 2);
+    await channel.renameSpace(space, `${CLOSED_MARK} ${title}`);
   }
 
   // -------------------------------------------------------------------------------------------

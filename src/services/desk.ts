@@ -83,6 +83,15 @@ function nameOf(person: Person): string {
   return person.displayName || person.email;
 }
 
+/** What won when an agent acts on a chat that moved on: "Bob already claimed this chat." */
+function lostRace(chat: Chat, email: string, action: string): string | null {
+  if (chat.state === 'closed') return 'This chat is already closed.';
+  if (action === 'claim' && chat.state === 'active' && chat.ownerEmail && chat.ownerEmail.toLowerCase() !== email.toLowerCase()) {
+    return `${chat.ownerName ?? chat.ownerEmail} already claimed this chat.`;
+  }
+  return null;
+}
+
 export class Desk {
   private readonly store: DeskOptions['store'];
   private readonly announcer: ChatAnnouncer;
@@ -202,9 +211,11 @@ export class Desk {
     }
     const actor = await this.agent(chat, action.actor);
     if (!actor.isMember && !actor.isSupervisor) {
-      // Refused before anything else is looked at: nothing changes for a non-member.
+      // Refused before anything else is looked at: nothing changes for a non-member. One who
+      // lost a race (claimed by someone else, so removed; or already closed) is told what won.
       this.options.log.info({ chatId: chat.id, action: parsed.data.action }, 'card action by a non-member refused');
-      await this.announcer.tellSpace(chat, line(`⛔ ${nameOf(action.actor)}: only members of this space can use its buttons. Nothing was changed.`));
+      const why = lostRace(chat, actor.email, parsed.data.action) ?? 'only members of this space can use its buttons.';
+      await this.announcer.tellSpace(chat, line(`⛔ ${nameOf(action.actor)}: ${why} Nothing was changed.`));
       return;
     }
     const input = parsed.data;
@@ -230,8 +241,9 @@ export class Desk {
   }
 
   private async refuse(chat: Chat, person: Person, error: IllegalTransition): Promise<void> {
-    const owner = typeof error.details.owner === 'string' ? ` (${error.details.owner})` : '';
-    await this.announcer.tellSpace(chat, line(`${nameOf(person)}: ${error.message}${owner} Nothing was changed.`));
+    const raced = error.code === 'already_claimed' ? lostRace(chat, person.email, 'claim') : null;
+    const owner = typeof error.details.owner === 'string' && !raced ? ` (${error.details.owner})` : '';
+    await this.announcer.tellSpace(chat, line(`${nameOf(person)}: ${raced ?? error.message}${owner} Nothing was changed.`));
   }
 
   private async members(chat: Chat): Promise<string[]> {
