@@ -10,6 +10,7 @@ import type { PeopleCache } from '../shared/people.js';
 import { isWebexStatus, type WebexClient } from './client.js';
 import type { WebexMessage, WebexPerson } from './resources.js';
 import { stripBotMention } from './escape.js';
+import { htmlToMarkdown } from './html.js';
 
 // Webhook envelope: ids and metadata only, never message text.
 const envelopeSchema = z.object({
@@ -86,10 +87,11 @@ const MARKDOWN_MENTION = /<@(personId|personEmail):([^|>\s]+)(?:\|([^>]*))?>|<@a
 
 /**
  * Webex markdown as the neutral markdown: a mention of the bot goes (it addressed the bot, not
- * the visitor), other mentions become their labels. Null when the message has no markdown.
+ * the visitor), other mentions become their labels. A message with only `html` (as some
+ * clients send) is read from it. Null when the message has neither.
  */
 function neutralMarkdown(message: WebexMessage, bot: WebexPerson): string | null {
-  if (message.markdown === undefined || !message.markdown.trim()) return null;
+  if (!message.markdown?.trim()) return message.html?.trim() ? htmlToMarkdown(message.html, bot.id) || null : null;
   const botEmails = bot.emails.map((e) => e.toLowerCase());
   const out = message.markdown.replace(MARKDOWN_MENTION, (_whole, kind?: string, value?: string, label?: string, allLabel?: string) => {
     if (kind === undefined) return allLabel?.trim() || 'All';
