@@ -142,6 +142,12 @@ export interface OfflineMessage extends Required<NewOfflineMessage> {
   id: number;
 }
 
+export interface SettingVersion {
+  version: number;
+  actor: string | null;
+  at: Date | null;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;
@@ -216,7 +222,10 @@ export interface TopicStore {
 
 export interface SettingsStore {
   getSetting<T extends Json>(key: string): Promise<T | undefined>;
-  setSetting(key: string, value: Json, actor: string): Promise<void>;
+  /** `ifVersion`: store only if the setting is still at that version (false when it moved on). */
+  setSetting(key: string, value: Json, actor: string, ifVersion?: number): Promise<boolean | void>;
+  /** A setting's version (its latest audit entry), with who changed it and when; 0 when never. */
+  settingVersion(key: string): Promise<SettingVersion>;
   listAudit(limit?: number): Promise<Required<AuditEntry>[]>;
 }
 

@@ -40,7 +40,8 @@ export type Command =
   | { kind: 'join'; chat: ChatRef }
   | { kind: 'close'; chat: ChatRef; reason: string | null }
   | { kind: 'reassign'; chat: ChatRef; to: ReassignTarget }
-  | { kind: 'transcript'; chat: ChatRef };
+  | { kind: 'transcript'; chat: ChatRef }
+  | { kind: 'history'; limit: number };
 
 
 /** Changes something (the rest only reads). */
@@ -74,6 +75,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: 'topic <id>', does: "one topic's Edit card" },
   { usage: 'stats [today|7d|30d]', does: 'chats, assistant-only, handed off, response and duration medians, abandoned' },
   { usage: 'offline [count]', does: 'the latest messages visitors left while their topic was closed (10 unless told)' },
+  { usage: 'history [count]', does: 'the latest changes to the settings, with who made them and when (10 unless told)' },
   { usage: 'join <chat>', does: "adds you to the chat's space (`<chat>`: #d7dc65, d7dc65 or the full id)" },
   { usage: 'close <chat> [reason]', does: 'closes the chat; the visitor is told' },
   { usage: 'reassign <chat> to <email|topic>', does: 'hands the chat to a person or back to a topic’s queue' },
@@ -105,6 +107,8 @@ const VERB_ALIASES: Record<string, string> = {
   schedule: 'hours',
   offline: 'offline',
   voicemail: 'offline',
+  changes: 'history',
+  audit: 'history',
   end: 'close',
   transfer: 'reassign',
 };
@@ -217,6 +221,12 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     }
     case 'stats':
       return parseStats(w);
+    case 'history': {
+      const rest = w.list.filter((x) => !LINKS.has(x) && x !== 'changes');
+      if (rest.length === 0) return ok({ kind: 'history', limit: 10 });
+      const n = rest.length === 1 && /^\d{1,3}$/.test(rest[0]!) ? Number(rest[0]) : NaN;
+      return n >= 1 && n <= 100 ? ok({ kind: 'history', limit: n }) : bad('Give how many changes, from 1 to 100.', 'history 20');
+    }
     case 'offline': {
       // "offline", "offline 20", "offline messages 20"
       const rest = w.list.filter((x) => x !== 'messages' && x !== 'message' && !LINKS.has(x));

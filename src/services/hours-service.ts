@@ -4,14 +4,14 @@
 // instance drops its copy on that notice, so the next question reads the new hours.
 import { availability, scheduleFor, validateHoursSettings, type Availability, type HoursSettings } from '../domain/hours.js';
 import type { Logger } from '../logger.js';
-import type { EventBus, Json, SettingsStore, Unsubscribe } from '../ports.js';
+import type { EventBus, Json, SettingVersion, SettingsStore, Unsubscribe } from '../ports.js';
 
 export const HOURS_SETTING = 'hours';
 export const HOURS_CHANGED = 'hours.changed';
 const MAX_AGE_MS = 60_000;
 
 export interface HoursServiceOptions {
-  store: Pick<SettingsStore, 'getSetting' | 'setSetting'>;
+  store: Pick<SettingsStore, 'getSetting' | 'setSetting' | 'settingVersion'>;
   bus: EventBus;
   log: Logger;
   /** The config file's hours: written once into an empty database, and the fallback if the stored value is unreadable. */
@@ -84,28 +84,36 @@ export class HoursService {
     return availability(scheduleFor(await this.get(), topicId), at);
   };
 
+  /** The stored hours' version, who changed them last and when. */
+  version(): Promise<SettingVersion> {
+    return this.options.store.settingVersion(HOURS_SETTING);
+  }
+
   /**
    * Applies `change` to the current hours and stores the result as `actor`. Returns the new
-   * value, or the problems when the result is invalid (then nothing is stored).
+   * value, the problems when the result is invalid, or (with `ifVersion`, an Edit card's)
+   * who changed the hours since that version; in both cases nothing is stored.
    */
-  async update(
-    actor: string,
-    change: (current: HoursSettings) => HoursSettings,
-  ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {
+  async update(actor: string, change: (current: HoursSettings) => HoursSettings, ifVersion?: number): Promise<HoursUpdate> {
     // One change at a time on this instance, so two quick edits do not overwrite each other.
-    const run = this.queue.then(() => this.apply(actor, change));
+    const run = this.queue.then(() => this.apply(actor, change, ifVersion));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async apply(
-    actor: string,
-    change: (current: HoursSettings) => HoursSettings,
-  ): Promise<{ ok: true; value: HoursSettings } | { ok: false; errors: string[] }> {
-    const next = change(await this.read());
-    const checked = validateHoursSettings(next);
-    if (!checked.ok) return { ok: false, errors: checked.errors };
-    await this.options.store.setSetting(HOURS_SETTING, next as unknown as Json, actor);
+  private async apply(actor: string, change: (current: HoursSettings) => HoursSettings, ifVersion?: number): Promise<HoursUpdate> {
+    // Another instance may write between the read and the write: the version catches it. A
+    // command (a change of the latest value) is applied again; an Edit card's whole form is not.
+    let next: HoursSettings;
+    for (let attempt = 0; ; attempt++) {
+      const seen = await this.version();
+      if (ifVersion !== undefined && seen.version !== ifVersion) return { ok: false, errors: [], stale: seen };
+      next = change(await this.read());
+      const checked = validateHoursSettings(next);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      if ((await this.options.store.setSetting(HOURS_SETTING, next as unknown as Json, actor, seen.version)) !== false) break;
+      if (ifVersion !== undefined || attempt >= 5) return { ok: false, errors: [], stale: await this.version() };
+    }
     this.invalidate();
     try {
       await this.options.bus.publish(HOURS_CHANGED, { by: actor });
@@ -116,3 +124,5 @@ export class HoursService {
     return { ok: true, value: next };
   }
 }
+
+export type HoursUpdate = { ok: true; value: HoursSettings } | { ok: false; errors: string[]; stale?: SettingVersion };

@@ -8,6 +8,7 @@ import {
   availability,
   formatHoliday,
   formatSpecialDay,
+  formatWeek,
   holidaysInYear,
   localDate,
   parseTimeRanges,
@@ -26,7 +27,7 @@ import type { Logger } from '../../logger.js';
 import type { CardSpec, Clock } from '../../ports.js';
 import type { HoursService } from '../hours-service.js';
 import type { Reply } from './reply.js';
-import { hoursView, problemView, reportView, topicLabel } from './views.js';
+import { formatInstant, hoursView, problemView, reportView, topicLabel } from './views.js';
 
 export const WEEK_EXAMPLE = 'Mon 09:00-17:00, 18:00-20:00 · Sat 10:00-14:00 · Sun closed';
 
@@ -35,15 +36,28 @@ const hoursEdit = z.object({
   topic: z.string().max(100).default(''),
   timezone: z.string().max(64).default(''),
   inherit: z.union([z.string(), z.boolean()]).optional(),
+  /** The hours' version the card was made from: a card older than the stored hours is refused. */
+  version: z.coerce.number().int().min(0).optional(),
   ...Object.fromEntries(WEEKDAYS.map((d) => [d, z.string().max(200).default('')])),
 });
 
 type HoursForm = z.infer<typeof hoursEdit> & Record<string, string>;
 
 export interface HoursCommandsOptions {
-  hours: Pick<HoursService, 'get' | 'update'>;
+  hours: Pick<HoursService, 'get' | 'update' | 'version'>;
   clock: Clock;
   log: Logger;
+  /** How a person is named to supervisors (their display name, else the e-mail). */
+  nameOf: (email: string) => Promise<string>;
+}
+
+/** "a moment ago", "5 min ago", or the time. */
+export function ago(at: Date | null, now: Date, timeZone: string): string {
+  if (!at) return 'earlier';
+  const ms = now.getTime() - at.getTime();
+  if (ms < 90_000) return 'a moment ago';
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
+  return `on ${formatInstant(at, timeZone)}`;
 }
 
 /** Applies an edit to the default hours or to one topic's override. */
@@ -91,14 +105,24 @@ export class HoursCommands {
     topics: Topic[],
     change: (h: TopicHours) => TopicHours,
     done: string,
+    ifVersion?: number,
   ): Promise<void> {
-    const result = await this.options.hours.update(actor, (s) => edit(s, topicId, change));
+    const result = await this.options.hours.update(actor, (s) => edit(s, topicId, change), ifVersion);
+    if (!result.ok && result.stale) {
+      const { stale } = result;
+      const by = stale.actor ? await this.options.nameOf(stale.actor) : 'someone';
+      const zone = (await this.options.hours.get()).default.timeZone;
+      await reply.say(plain(`⚠️ Not saved: the hours were changed by ${by} ${ago(stale.at, this.options.clock.now(), zone)}, here is the current one.`));
+      await reply.show(await this.view(topicId, topics));
+      return;
+    }
     if (!result.ok) {
       await reply.show(problemView(result.errors, WEEK_EXAMPLE));
       return;
     }
     this.options.log.info({ actor, topic: topicId }, 'hours changed by a supervisor');
-    await reply.say(plain(`✅ ${done} · ${scopeLabel(topicId, topics)}.`));
+    const scope = topicId === null ? 'every topic (the default)' : scopeLabel(topicId, topics);
+    await reply.say(plain(`✅ ${await this.options.nameOf(actor)} ${done} for ${scope}.`));
     await reply.show(await this.view(topicId, topics));
   }
 
@@ -132,7 +156,7 @@ export class HoursCommands {
     this.remove(reply, actor, topicId, topics, (h) => removeSpecialDay(h, date), `the special day ${date}`);
 
   async view(topicId: string | null, topics: Topic[]): Promise<CardSpec> {
-    const settings = await this.options.hours.get();
+    const [settings, { version }] = await Promise.all([this.options.hours.get(), this.options.hours.version()]);
     const hours = scheduleFor(settings, topicId);
     const now = this.options.clock.now();
     const today = localDate(hours, now);
@@ -146,6 +170,7 @@ export class HoursCommands {
       today,
       year,
       holidaysThisYear: holidaysInYear(hours, year),
+      version,
     });
   }
 
@@ -186,7 +211,7 @@ export class HoursCommands {
         const { weekly: _w, timeZone: _z, ...rest } = h;
         return rest;
       };
-      await this.change(reply, actor, topicId, topics, inherit, 'now follows the default week and time zone');
+      await this.change(reply, actor, topicId, topics, inherit, 'set the default week and time zone', form.version);
       return;
     }
     const week = weekOf(form, topicId);
@@ -194,6 +219,6 @@ export class HoursCommands {
       await reply.show(problemView(week.errors, WEEK_EXAMPLE));
       return;
     }
-    await this.change(reply, actor, topicId, topics, (h) => ({ ...h, ...week }), 'saved the week');
+    await this.change(reply, actor, topicId, topics, (h) => ({ ...h, ...week }), `saved the week (${formatWeek(week.weekly).join('; ') || 'closed every day'})`, form.version);
   }
 }

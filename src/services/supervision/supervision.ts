@@ -11,6 +11,7 @@ import type {
   AgentChannel,
   AgentMessage,
   CardAction,
+  CardSpec,
   ChatStore,
   Clock,
   MessageStore,
@@ -24,6 +25,7 @@ import { SUPERVISORS_SPACE_SETTING } from '../deliveries.js';
 import type { Desk } from '../desk.js';
 import type { HoursService } from '../hours-service.js';
 import { ChatActions } from './chat-actions.js';
+import { historyView } from './history.js';
 import { HoursCommands } from './hours-commands.js';
 import { replyIn, type Reply } from './reply.js';
 import { SupervisorReports } from './reports.js';
@@ -59,10 +61,31 @@ export class Supervision {
   constructor(private readonly options: SupervisionOptions) {
     const { store, channel, hours, clock, log, assistantDefault } = options;
     this.supervisors = new Set(options.supervisors.map((e) => e.toLowerCase()));
-    this.hours = new HoursCommands({ hours, clock, log });
+    this.hours = new HoursCommands({ hours, clock, log, nameOf: this.nameOf });
     this.topics = new TopicEditor({ store, channel, log, assistantDefault });
     this.reports = new SupervisorReports({ store, channel, hours, clock });
     this.chats = new ChatActions({ store, channel, desk: options.desk, announcer: options.announcer, hours, log });
+  }
+
+  private readonly names = new Map<string, string>();
+
+  /** A person as supervisors read them: their display name, else the e-mail ('config', 'system' stay). */
+  readonly nameOf = async (email: string): Promise<string> => {
+    if (!email.includes('@')) return email;
+    let name = this.names.get(email);
+    if (name === undefined) {
+      name = (await this.options.channel.findPerson(email).catch(() => null))?.displayName || email;
+      if (this.names.size > 1000) this.names.clear();
+      this.names.set(email, name);
+    }
+    return name;
+  };
+
+  private async history(limit: number): Promise<CardSpec> {
+    const entries = await this.options.store.listAudit(limit);
+    const names = new Map<string, string>();
+    for (const actor of new Set(entries.map((e) => e.actor))) names.set(actor, await this.nameOf(actor));
+    return historyView(entries, names, (await this.options.hours.get()).default.timeZone);
   }
 
   /** The supervisors' space id, once the deliverer has created it. */
@@ -207,6 +230,8 @@ export class Supervision {
         return this.onChat(reply, command.chat, 'close', (c) => chats.close(reply, person, c, command.reason));
       case 'reassign':
         return this.onChat(reply, command.chat, 'reassign', (c) => chats.reassign(reply, person, c, command.to));
+      case 'history':
+        return reply.show(await this.history(command.limit));
       case 'transcript':
         return this.onChat(reply, command.chat, 'transcript', (c) => chats.transcript(space, c));
     }

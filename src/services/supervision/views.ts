@@ -97,6 +97,8 @@ export interface HoursViewInput {
   today: string;
   year: number;
   holidaysThisYear: HolidayOnDate[];
+  /** The stored hours' version: the Edit card sends it back, so a stale card is refused. */
+  version: number;
 }
 
 function nowLine(now: Availability, timeZone: string): string {
@@ -140,7 +142,10 @@ export function hoursView(input: HoursViewInput): CardSpec {
       days: WEEKDAYS.map((day) => ({ id: day, label: day.charAt(0).toUpperCase() + day.slice(1), value: dayRanges(hours, day) })),
       timezone: hours.timeZone,
       isTopic: input.topicId !== null,
+      // A topic on the default week keeps it when the card is saved unchanged.
+      inherit: input.topicId !== null && !input.ownWeek ? 'true' : 'false',
       topic: input.topicId ?? '',
+      version: String(input.version),
     },
     fallback: [
       paragraph(strong(heading)),

@@ -11,6 +11,7 @@ import type {
   ChatPatch,
   InboundItem,
   Json,
+  SettingVersion,
   LeaseIfHead,
   NewChat,
   NewChatEvent,
@@ -126,8 +127,11 @@ export class PostgresStore implements Store {
   getSetting<T extends Json>(key: string): Promise<T | undefined> {
     return this.settings.getSetting<T>(key);
   }
-  setSetting(key: string, value: Json, actor: string): Promise<void> {
-    return this.settings.setSetting(key, value, actor);
+  setSetting(key: string, value: Json, actor: string, ifVersion?: number): Promise<boolean> {
+    return this.settings.setSetting(key, value, actor, ifVersion);
+  }
+  settingVersion(key: string): Promise<SettingVersion> {
+    return this.settings.settingVersion(key);
   }
   listAudit(limit?: number): Promise<Required<AuditEntry>[]> {
     return this.settings.listAudit(limit);

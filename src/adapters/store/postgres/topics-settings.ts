@@ -1,7 +1,7 @@
 // TopicStore and SettingsStore over PostgreSQL: every change is audited in the same transaction.
 import type pg from 'pg';
 import type { Topic } from '../../../domain/types.js';
-import type { AuditEntry, Json, SettingsStore, TopicStore } from '../../../ports.js';
+import type { AuditEntry, Json, SettingVersion, SettingsStore, TopicStore } from '../../../ports.js';
 import { toAudit, toTopic, type AuditRow, type TopicRow } from './rows.js';
 import { json, text, transaction } from './sql.js';
 
@@ -76,9 +76,15 @@ export class PgSettings implements SettingsStore {
     return rows[0]?.value;
   }
 
-  setSetting(key: string, value: Json, actor: string): Promise<void> {
+  async settingVersion(key: string): Promise<SettingVersion> {
+    return versionOf(this.pool, key);
+  }
+
+  setSetting(key: string, value: Json, actor: string, ifVersion?: number): Promise<boolean> {
     return transaction(this.pool, async (c) => {
+      // The row lock orders concurrent writers; the version read after it is the latest.
       const before = await c.query<{ value: Json }>('SELECT value FROM settings WHERE key = $1 FOR UPDATE', [key]);
+      if (ifVersion !== undefined && (await versionOf(c, key)).version !== ifVersion) return false;
       await c.query(
         `INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, now(), $3)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now(),
@@ -86,6 +92,7 @@ export class PgSettings implements SettingsStore {
         [key, json(value), actor],
       );
       await insertAudit(c, actor, 'setting.set', key, before.rows[0]?.value ?? null, value);
+      return true;
     });
   }
 
@@ -113,4 +120,13 @@ async function insertAudit(
     json(before),
     json(after),
   ]);
+}
+
+async function versionOf(c: Queryable, key: string): Promise<SettingVersion> {
+  const { rows } = await c.query<{ id: string; actor: string; at: Date }>(
+    "SELECT id, actor, at FROM audit WHERE action = 'setting.set' AND subject = $1 ORDER BY id DESC LIMIT 1",
+    [key],
+  );
+  const row = rows[0];
+  return row ? { version: Number(row.id), actor: row.actor, at: row.at } : { version: 0, actor: null, at: null };
 }
