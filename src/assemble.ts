@@ -12,7 +12,7 @@ import type { StreamRegistry } from './http/streams.js';
 import { widgetApi, type WidgetApiOptions } from './http/widget-api.js';
 import { widgetAssetsRouter } from './http/widget-assets.js';
 import { createServerI18n, type ServerI18n } from './i18n.js';
-import type { EventBus, Scheduler, Store } from './ports.js';
+import type { EventBus, RateLimitStore, Scheduler, Store } from './ports.js';
 import { createAssistantService } from './services/assistant.js';
 import { createChatModule, type ChatModule } from './services/chat-module.js';
 import { HoursService } from './services/hours-service.js';
@@ -24,7 +24,10 @@ export interface ServiceTuning {
   /** Outbox tuning (tests use short leases and sweeps). */
   outbox?: Pick<OutboxOptions, 'leaseMs' | 'sweepMs' | 'baseDelayMs' | 'maxDelayMs' | 'concurrency'>;
   /** Widget API limits (benchmarks raise them). */
-  widgetApi?: Pick<WidgetApiOptions, 'chatsPerMinute' | 'messagesPerMinute' | 'heartbeatMs'>;
+  widgetApi?: Pick<
+    WidgetApiOptions,
+    'chatsPerMinute' | 'messagesPerMinute' | 'messagesPerIpPerMinute' | 'refusedPerMinute' | 'streamsPerChat' | 'streamsPerIp' | 'heartbeatMs'
+  >;
 }
 
 /** What the services are built on (opened by steps 1–3). */
@@ -40,6 +43,8 @@ export interface StartedServices {
   chats: ChatModule;
   hours: HoursService;
   i18n: ServerI18n;
+  /** The rate limits' counters (in the database: shared by every instance). */
+  counters: RateLimitStore;
 }
 
 /**
@@ -88,12 +93,12 @@ export async function startServices(
     translation: await translationOf(config, log),
     supervision: { hours, assistantDefault: config.ai.provider !== 'none' },
   });
-  return { chats, hours, i18n };
+  return { chats, hours, i18n, counters: store };
 }
 
 /** The product's routes: the widget API, the offline form, and the widget's files. */
 export function productRoutes(config: Config, services: StartedServices, streams: StreamRegistry, overrides: ServiceTuning): RouteMount[] {
-  const { chats, hours, i18n } = services;
+  const { chats, hours, i18n, counters } = services;
   return [
     widgetApi({
       chats: chats.chats,
@@ -106,10 +111,12 @@ export function productRoutes(config: Config, services: StartedServices, streams
       languages: config.languages,
       onStreamOpen: chats.presence.opened,
       onStreamClose: chats.presence.closed,
+      ...config.limits,
+      counters,
       ...overrides.widgetApi,
     }),
     // The widget's offline form: kept, and posted to the supervisors' space through the outbox.
-    (app) => app.use(offlineRouter({ offline: chats.offline })),
+    (app) => app.use(offlineRouter({ offline: chats.offline, counters })),
     // The visitor widget: `/widget.js`, its lazily loaded UI, and the `/demo` page.
     (app) => app.use(widgetAssetsRouter()),
   ];

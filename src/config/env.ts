@@ -106,6 +106,7 @@ export const envSchema = z.object({
   TIMER_QUEUE_GIVE_UP: duration.optional(),
   TIMER_SPACE_CLEANUP: duration.optional(),
   RETENTION: duration.optional(),
+  TIMER_TRANSCRIPT_ACCESS: duration.optional(),
 });
 
 export const TIMER_ENV = {
@@ -119,6 +120,7 @@ export const TIMER_ENV = {
   TIMER_QUEUE_GIVE_UP: 'queueGiveUp',
   TIMER_SPACE_CLEANUP: 'spaceCleanup',
   RETENTION: 'retention',
+  TIMER_TRANSCRIPT_ACCESS: 'transcriptAccess',
 } as const;
 
 export type Env = z.output<typeof envSchema>;

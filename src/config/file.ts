@@ -21,6 +21,23 @@ export const topic = z.strictObject({
   fields: z.array(field).default([]),
 });
 
+const perWindow = z.number().int().positive().max(1_000_000);
+
+/** Abuse limits. Rate counters live in the database, shared by every instance. */
+export const limits = z.strictObject({
+  /** New chats per IP per minute. */
+  chatsPerMinute: perWindow.default(20),
+  /** Visitor messages per chat per minute. */
+  messagesPerMinute: perWindow.default(60),
+  /** Visitor messages per IP per minute, across all its chats. */
+  messagesPerIpPerMinute: perWindow.default(120),
+  /** Refused chat requests (unknown chat, wrong token) per IP per minute. */
+  refusedPerMinute: perWindow.default(30),
+  /** Open event streams per chat, and per IP (on one instance). */
+  streamsPerChat: perWindow.default(3),
+  streamsPerIp: perWindow.default(30),
+});
+
 export const timers = z.strictObject({
   /** The conversation waited on the visitor this long (an agent or the assistant spoke last): warn. */
   inactivityWarn: duration.default(10 * 60_000),
@@ -34,6 +51,8 @@ export const timers = z.strictObject({
   unclaimedAlert: duration.default(3 * 60_000),
   /** Closed chats older than this are deleted. */
   retention: duration.default(183 * 86_400_000),
+  /** A closed chat's token still reads its transcript this long; afterwards 410. */
+  transcriptAccess: duration.default(86_400_000),
   /** How often the recurring sweep looks for stale chats. */
   sweepEvery: duration.default(10_000),
   /** While a chat waits in the queue, a "still looking for someone" line this often. */
@@ -75,6 +94,7 @@ export const fileSchema = z.strictObject({
   /** Overrides of the sentences sent to visitors: language → key → text. */
   texts: z.record(language, z.record(z.string(), z.string().max(2000))).default({}),
   timers: timers.prefault({}),
+  limits: limits.prefault({}),
   agentDisplay: z.enum(['support', 'first-name']).default('support'),
   languages: z.array(language).min(1).default(['en', 'pl', 'de', 'fr', 'es']),
   defaultLanguage: language.default('en'),

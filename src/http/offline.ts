@@ -2,16 +2,19 @@
 // parses the body and hands it to the offline service, which keeps it and posts a notice to the
 // supervisors' space through the outbox.
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { offlineBody, type OfflineResponse } from '../contract/widget-api.js';
 import { ChatError } from '../services/errors.js';
 import type { OfflineService } from '../services/offline.js';
+import type { RateLimitStore } from '../ports.js';
 import { HttpError } from './errors.js';
+import { limiter } from './limits.js';
 
 export interface OfflineDeps {
   offline: Pick<OfflineService, 'leave'>;
   /** Per IP (default: 10 messages per 10 minutes). */
   rateLimit?: { windowMs: number; limit: number };
+  /** Where the limit counts: shared by every instance. Absent: in this process only. */
+  counters?: RateLimitStore;
 }
 
 function clientIp(req: Request): string | null {
@@ -21,17 +24,9 @@ function clientIp(req: Request): string | null {
 export function offlineRouter(deps: OfflineDeps): Router {
   const router = Router();
   const limits = deps.rateLimit ?? { windowMs: 10 * 60_000, limit: 10 };
-  const limiter = rateLimit({
-    windowMs: limits.windowMs,
-    limit: limits.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: 'rate_limited', message: 'Too many offline messages; please try again later.' });
-    },
-  });
+  const limit = limiter({ name: 'offline', ...limits, message: 'Too many offline messages; please try again later.' }, deps.counters);
 
-  router.post('/api/v1/offline', limiter, async (req, res) => {
+  router.post('/api/v1/offline', limit, async (req, res) => {
     // A refusal is the errors handler's 400, like every other route's.
     const input = offlineBody.parse(req.body ?? {});
     const { id } = await deps.offline.leave(input, clientIp(req)).catch((error: unknown) => {

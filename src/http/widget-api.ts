@@ -5,7 +5,6 @@
 // `leave` takes it in its text body.
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import {
   chatIdParam,
   configQuery,
@@ -23,8 +22,10 @@ import type { TopicHours } from '../services/context.js';
 import { ChatError, type ChatErrorCode } from '../services/errors.js';
 import type { ChatNotices } from '../services/notices.js';
 import type { ServerI18n } from '../i18n.js';
+import type { RateLimitStore } from '../ports.js';
 import type { RouteMount } from './app.js';
 import { HttpError } from './errors.js';
+import { ipKey, limiter, refusalLimit, StreamQuota } from './limits.js';
 import { pollMessages, serveEvents, toWire } from './sse.js';
 import type { StreamRegistry } from './streams.js';
 
@@ -43,6 +44,15 @@ export interface WidgetApiOptions {
   chatsPerMinute?: number;
   /** Visitor messages per chat per minute. */
   messagesPerMinute?: number;
+  /** Visitor messages per IP per minute, across all its chats. */
+  messagesPerIpPerMinute?: number;
+  /** Refused chat requests (unknown chat, wrong token) per IP per minute. */
+  refusedPerMinute?: number;
+  /** Open event streams per chat and per IP (on this instance). */
+  streamsPerChat?: number;
+  streamsPerIp?: number;
+  /** Where rate limits count: shared by every instance. Absent: in this process only. */
+  counters?: RateLimitStore;
   heartbeatMs?: number;
   /** Longest long-poll wait in seconds. */
   maxWaitSeconds?: number;
@@ -55,6 +65,7 @@ const STATUS: Record<ChatErrorCode, number> = {
   not_found: 404,
   topic_closed: 409,
   chat_closed: 409,
+  transcript_expired: 410,
   invalid_fields: 400,
   identity_invalid: 401,
 };
@@ -113,7 +124,7 @@ async function authorized(chats: ChatService, req: Request, allowQuery = false):
 }
 
 /** The config, a new chat, and a visitor's message. */
-function startRoutes(router: Router, options: WidgetApiOptions, limits: { create: RequestHandler; message: RequestHandler }): void {
+function startRoutes(router: Router, options: WidgetApiOptions, limits: { create: RequestHandler; message: RequestHandler[] }): void {
   const { chats, i18n } = options;
   router.get(
     '/config',
@@ -191,6 +202,7 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
   const { chats } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxWait = (options.maxWaitSeconds ?? 30) * 1000;
+  const quota = new StreamQuota(options.streamsPerChat ?? 3, options.streamsPerIp ?? 30);
   router.get(
     '/chats/:id/messages',
     handle(async (req, res) => {
@@ -214,6 +226,8 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
     '/chats/:id/events',
     handle(async (req, res) => {
       const chat = await authorized(chats, req, true);
+      const release = quota.acquire(chat.id, ipKey(req));
+      res.on('close', release);
       await chats.touch(chat);
       await serveEvents(req, res, chat, {
         notices: options.notices,
@@ -267,24 +281,42 @@ export function widgetApi(options: WidgetApiOptions): RouteMount {
       }),
     );
 
-    const createLimit = rateLimit({
-      windowMs: 60_000,
-      limit: options.chatsPerMinute ?? 20,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      message: { error: 'rate_limited', message: 'Too many new chats from this address; try again in a minute.' },
-    });
-    const messageLimit = rateLimit({
-      windowMs: 60_000,
-      limit: options.messagesPerMinute ?? 60,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      keyGenerator: (req) => `chat:${String(req.params.id)}`,
-      message: { error: 'rate_limited', message: 'Too many messages; slow down a little.' },
-    });
+    const { counters } = options;
+    // Guessing chat ids or tokens: refusals count per address, in every instance.
+    const refusals = refusalLimit(
+      {
+        windowMs: 60_000,
+        limit: options.refusedPerMinute ?? 30,
+        statuses: [401, 403, 404, 410],
+        message: 'Too many requests for chats that do not exist here; try again in a minute.',
+      },
+      counters,
+    );
+    router.use('/chats/:id', refusals.gate);
+    const createLimit = limiter(
+      { name: 'chats', windowMs: 60_000, limit: options.chatsPerMinute ?? 20, message: 'Too many new chats from this address; try again in a minute.' },
+      counters,
+    );
+    const messageLimits = [
+      limiter(
+        { name: 'messages-ip', windowMs: 60_000, limit: options.messagesPerIpPerMinute ?? 120, message: 'Too many messages from this address; slow down a little.' },
+        counters,
+      ),
+      limiter(
+        {
+          name: 'messages-chat',
+          windowMs: 60_000,
+          limit: options.messagesPerMinute ?? 60,
+          key: (req) => String(req.params.id),
+          message: 'Too many messages; slow down a little.',
+        },
+        counters,
+      ),
+    ];
 
-    startRoutes(router, options, { create: createLimit, message: messageLimit });
+    startRoutes(router, options, { create: createLimit, message: messageLimits });
     readRoutes(router, options);
+    router.use('/chats/:id', refusals.count);
     app.use('/api/v1', router);
   };
 }

@@ -101,6 +101,7 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
     log,
     hours: options.hours,
     lostVisitorMs: settings.timers.lostVisitor,
+    transcriptAccessMs: settings.timers.transcriptAccess,
     identitySecret: settings.identitySecret ?? null,
     translation,
     ...(botPhase ? { hooks: botPhase.hooks } : {}),

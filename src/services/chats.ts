@@ -64,6 +64,8 @@ export interface ChatServiceOptions {
   hours: HoursLookup;
   /** After how long without a sign of the visitor the sweep counts them lost. */
   lostVisitorMs: number;
+  /** How long a closed chat's token still reads its transcript (timers.transcriptAccess). */
+  transcriptAccessMs?: number;
   /** IDENTITY_SECRET: signed identities are checked with it; null: nobody is verified. */
   identitySecret?: string | null;
   /** Machine translation (TRANSLATOR); absent: messages pass untranslated. */
@@ -213,6 +215,10 @@ export class ChatService {
     const matches = tokenMatches(token ?? '', chat?.tokenHash ?? ABSENT_HASH);
     if (!chat || !token || !matches) {
       throw new ChatError('not_found', 'No such chat.');
+    }
+    const access = this.options.transcriptAccessMs;
+    if (chat.closedAt && access !== undefined && this.options.clock.now().getTime() - chat.closedAt.getTime() > access) {
+      throw new ChatError('transcript_expired', 'This chat closed a while ago; its transcript can no longer be read with this link.');
     }
     this.remember(chat);
     return chat;

@@ -10,6 +10,8 @@ export interface ChatTimers {
   leaveGrace: number;
   unclaimedAlert: number;
   retention: number;
+  /** How long a closed chat's token still reads its transcript (default: until retention). */
+  transcriptAccess?: number;
   sweepEvery: number;
   queueUpdate: number;
   queueGiveUp: number;

@@ -57,12 +57,14 @@ const FAST: AppOverrides = {
   host: '127.0.0.1',
   outbox: { sweepMs: 100, leaseMs: 5_000, baseDelayMs: 100, maxDelayMs: 1_000 },
   scheduler: { processEvery: 100, lockLifetime: 5_000, drainTimeout: 1_000 },
-  widgetApi: { chatsPerMinute: 1_000, messagesPerMinute: 1_000, heartbeatMs: 1_000 },
+  widgetApi: { chatsPerMinute: 1_000, messagesPerMinute: 1_000, messagesPerIpPerMinute: 10_000, refusedPerMinute: 10_000, heartbeatMs: 1_000 },
   httpDrainMs: 500,
   webexPolicy: { baseDelayMs: 20, maxDelayMs: 200, maxRetries: 2, timeoutMs: 5_000 },
 };
 
-export async function startProduct(env: Record<string, string> = {}): Promise<Product> {
+/** `limits`: widget API limits over the tests' generous ones (for every instance started). */
+export async function startProduct(env: Record<string, string> = {}, limits: AppOverrides['widgetApi'] = {}): Promise<Product> {
+  const tuned: AppOverrides = { ...FAST, widgetApi: { ...FAST.widgetApi, ...limits } };
   const db = await createTestDatabase({ poolMax: 20 });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chats-test-'));
   const configFile = path.join(dataDir, 'livechat.config.json');
@@ -88,7 +90,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
     );
   const boot = async (extra: Record<string, string>) => {
     const app = await startApp(configWith(extra), {
-      ...FAST,
+      ...tuned,
       port,
       log,
       database,
@@ -124,7 +126,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
         WEBEX_WEBHOOK_SECRET: 'sandbox-webhook-secret',
         HYDRA_SERVICE_URL: sandbox.apiBase,
       });
-      const next = await startApp(config, { ...FAST, port: freePort, log, database });
+      const next = await startApp(config, { ...tuned, port: freePort, log, database });
       apps.push(next);
       return next;
     },
