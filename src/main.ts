@@ -141,6 +141,20 @@ async function activeSpaces(store: Store): Promise<string[]> {
     .map((c) => c.spaceId!);
 }
 
+/** Store-first webhook deliveries, webhook health and reconciliation (telling the supervisors). */
+function inboundDeps(store: Store, chats: ChatModule, overrides: AppOverrides) {
+  return {
+    inbound: { store, ...(overrides.inbound ? { tuning: overrides.inbound } : {}) },
+    upkeep: {
+      activeSpaces: () => activeSpaces(store),
+      notify: async (text: string) => {
+        await chats.outbox.enqueue(SUPERVISORS_LANE, 'supervisors_message', { text: plain(text) as unknown as Json });
+      },
+      ...(overrides.inbound?.upkeepMs ? { periodMs: overrides.inbound.upkeepMs } : {}),
+    },
+  };
+}
+
 /** Step 6: the HTTP server with every route; released with a drain deadline. */
 async function serveHttp(
   config: Config,
@@ -217,16 +231,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         baseUrl: (config.publicUrl ?? http.url).replace(/\/$/, ''),
         handlers: chats.handlers,
         dedupe: (key) => store.markProcessed(key),
-        inbound: { store, ...(overrides.inbound ? { tuning: overrides.inbound } : {}) },
-        upkeep: {
-          activeSpaces: () => activeSpaces(store),
-          notify: (text) => chats.outbox.enqueue(SUPERVISORS_LANE, 'supervisors_message', { text: plain(text) as unknown as Json }).then(() => undefined),
-          ...(overrides.inbound?.upkeepMs ? { periodMs: overrides.inbound.upkeepMs } : {}),
-        },
+        ...inboundDeps(store, chats, overrides),
         // From here on the webhook route stores deliveries, while the channel still starts.
-        created: (channel) => {
-          channelRef = channel;
-        },
+        created: (channel) => void (channelRef = channel),
         log,
         sandboxDataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
         serveSandbox: (sandboxes) => {
@@ -236,7 +243,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         ...(overrides.webexPolicy ? { webexPolicy: overrides.webexPolicy } : {}),
         ...(overrides.slackPolicy ? { slackPolicy: overrides.slackPolicy } : {}),
       });
-      channelRef = opened.channel;
       closers.push({ name: 'channel', close: () => opened.close() });
       if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) closers.push(warnPublicSandbox(log));
       await chats.start(opened.channel);

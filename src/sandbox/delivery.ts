@@ -178,6 +178,7 @@ export class WebhookDelivery {
     if (limit === 0 || failures < limit || !hook) return false;
     hook.status = 'inactive';
     this.failures.delete(webhookId);
+    this.knobs.noteDeactivation();
     this.onChange?.();
     this.log.warn({ webhookId, failures }, 'sandbox: webhook set inactive after consecutive failed deliveries');
     return true;

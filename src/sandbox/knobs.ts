@@ -17,6 +17,8 @@ interface KnobSnapshot {
   /** Hold every `GET /messages/{id}` until released; `heldMessageGets` counts those waiting. */
   holdMessageGets: boolean;
   heldMessageGets: number;
+  /** Webhooks switched off so far (by `deactivateWebhookAfter`). */
+  deactivations: number;
 }
 
 export interface SandboxKnobs {
@@ -48,6 +50,7 @@ export interface DeliveryKnobs {
   takeDuplicate(): boolean;
   takeDeliveryFailure(): boolean;
   deactivateAfter(): number;
+  noteDeactivation(): void;
 }
 
 type RestFault =
@@ -89,6 +92,7 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
       messageGetFailureRate: 0,
       holdMessageGets: false,
       heldMessageGets: 0,
+      deactivations: 0,
     };
   }
 
@@ -186,6 +190,10 @@ export class Knobs implements SandboxKnobs, DeliveryKnobs {
 
   deactivateAfter(): number {
     return this.s.deactivateWebhookAfter;
+  }
+
+  noteDeactivation(): void {
+    this.s.deactivations++;
   }
 
   takeDuplicate(): boolean {

@@ -111,5 +111,5 @@ describe('killed between the 200 and the fetch', () => {
       return rows[0]!.n === 0;
     });
     expect((await visitor.messages()).messages.filter((m) => m.from === 'agent').map((m) => m.text)).toEqual(written);
-  }, 90_000);
+  }, 180_000);
 });

@@ -32,6 +32,7 @@ export class InboundQueue {
   private timer: NodeJS.Timeout | null = null;
   private pumping: Promise<void> | null = null;
   private again = false;
+  private paused = 0;
 
   constructor(private readonly options: InboundQueueOptions) {}
 
@@ -66,8 +67,21 @@ export class InboundQueue {
     while (this.pumping) await this.pumping;
   }
 
+  /**
+   * Holds the hand-over (items are still stored) until `resume`: while a catch-up lists what no
+   * webhook brought, newer items must wait, or they would overtake the older ones it finds.
+   */
+  pause(): void {
+    this.paused++;
+  }
+
+  resume(): void {
+    this.paused = Math.max(0, this.paused - 1);
+    this.nudge();
+  }
+
   nudge(): void {
-    if (!this.process) return;
+    if (!this.process || this.paused > 0) return;
     if (this.pumping) {
       this.again = true;
       return;
@@ -86,7 +100,7 @@ export class InboundQueue {
     const { store, logger, messenger } = this.options;
     for (;;) {
       const process = this.process;
-      if (!process) return;
+      if (!process || this.paused > 0) return;
       let items: InboundItem[];
       try {
         items = await store.claimInbound(new Date(), this.options.concurrency ?? 8, this.leaseMs);

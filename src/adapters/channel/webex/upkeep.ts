@@ -11,11 +11,17 @@ import type { Json } from '../../../ports.js';
 import type { InboundQueue } from '../shared/inbound-queue.js';
 import type { WebexClient } from './client.js';
 import { isOwnIdentity } from './inbound.js';
-import type { WebexMessage, WebexPerson } from './resources.js';
+import type { WebexMessage, WebexPerson, WebexWebhook } from './resources.js';
+
+interface Inactive {
+  owner: WebexClient;
+  hook: WebexWebhook;
+}
 
 const PAGE = 50;
 /** A space never listed before is read back this many pages at most. */
 const FIRST_LISTING_PAGES = 4;
+const KEEP_DONE_MS = 24 * 60 * 60 * 1000;
 
 export interface UpkeepOptions {
   queue: InboundQueue;
@@ -60,12 +66,33 @@ export class WebexUpkeep {
   }
 
   private async run(): Promise<void> {
-    const { logger } = this.options;
+    const { logger, queue } = this.options;
+    let off: Inactive[] = [];
     try {
-      await this.reactivateWebhooks();
+      off = await this.inactiveWebhooks();
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'webex webhook check failed; trying again later');
     }
+    if (off.length === 0) {
+      await this.reconcileAll();
+      // Done items are the dedupe record of what listings may bring again; a day is plenty.
+      await queue.store.purgeInboundBefore(new Date(Date.now() - KEEP_DONE_MS)).catch(() => undefined);
+      return;
+    }
+    // Catch up before and after switching the webhooks back on, with the hand-over held: what
+    // the webhooks bring from now on must not overtake what was written while they were off.
+    queue.pause();
+    try {
+      await this.reconcileAll();
+      await this.reactivate(off);
+      await this.reconcileAll();
+    } finally {
+      queue.resume();
+    }
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const { logger } = this.options;
     let spaces: string[];
     try {
       spaces = await this.options.activeSpaces();
@@ -82,21 +109,35 @@ export class WebexUpkeep {
     }
   }
 
-  /** PUTs `status: active` on any of our webhooks that Webex has switched off. */
-  private async reactivateWebhooks(): Promise<void> {
-    const { hookOwners, webhookName, logger } = this.options;
+  /** Our webhooks that Webex has switched off, with the identity owning each. */
+  private async inactiveWebhooks(): Promise<Inactive[]> {
+    const { hookOwners, webhookName } = this.options;
+    const off: Inactive[] = [];
     for (const owner of hookOwners) {
       for (const hook of await owner.listWebhooks()) {
-        if (!hook.name.startsWith(`${webhookName}:`) || hook.status !== 'inactive') continue;
-        await owner.updateWebhook(hook.id, { name: hook.name, targetUrl: hook.targetUrl, status: 'active' });
-        logger.warn({ webhook: hook.name, id: hook.id }, 'webex had switched a webhook off (its deliveries kept failing); reactivated it');
-        await this.options
-          .notify?.(
-            `Webex had switched off the webhook "${hook.name}" after its deliveries kept failing. It is active again; ` +
-              'messages written meanwhile are being caught up by listing the spaces.',
-          )
-          .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'could not tell the supervisors'));
+        if (hook.name.startsWith(`${webhookName}:`) && hook.status === 'inactive') off.push({ owner, hook });
       }
+    }
+    return off;
+  }
+
+  /** PUTs `status: active` on each, logs it and tells the supervisors. */
+  private async reactivate(off: Inactive[]): Promise<void> {
+    const { logger } = this.options;
+    for (const { owner, hook } of off) {
+      try {
+        await owner.updateWebhook(hook.id, { name: hook.name, targetUrl: hook.targetUrl, status: 'active' });
+      } catch (error) {
+        logger.warn({ webhook: hook.name, err: (error as Error).message }, 'could not reactivate a webex webhook; trying again later');
+        continue;
+      }
+      logger.warn({ webhook: hook.name, id: hook.id }, 'webex had switched a webhook off (its deliveries kept failing); reactivated it');
+      await this.options
+        .notify?.(
+          `Webex had switched off the webhook "${hook.name}" after its deliveries kept failing. It is active again; ` +
+            'messages written meanwhile were caught up by listing the spaces.',
+        )
+        .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'could not tell the supervisors'));
     }
   }
 
