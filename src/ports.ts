@@ -494,6 +494,11 @@ export interface AgentChannel {
   postCard(spaceId: string, card: CardSpec, options?: PostOptions): Promise<string>;
   /** Resolves when the message is gone (already gone is success). */
   deleteMessage(messageId: string): Promise<void>;
+  /**
+   * Resolves when the space is gone from everyone's list (already gone is success): Webex
+   * deletes the room (its creator may), Slack archives the channel.
+   */
+  deleteSpace(spaceId: string): Promise<void>;
 
   /** The raw webhook delivery, verified by signature before anything else. */
   handleWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookResult>;

@@ -21,6 +21,7 @@ import { OfflineService } from './offline.js';
 import { OutboxWorker, type OutboxOptions } from './outbox.js';
 import { Presence } from './presence.js';
 import { Supervision, type SupervisionOptions } from './supervision/supervision.js';
+import { SpaceCleanup } from './space-cleanup.js';
 import { ChatTimersService } from './timers.js';
 import type { ChatTranslation } from './translation.js';
 import { UnclaimedAlerts } from './unclaimed.js';
@@ -80,14 +81,22 @@ function coreServices(options: ChatModuleOptions, clock: Clock) {
     enabled: settings.supervisors.emails.length > 0,
     log,
   });
-  const closer = new ChatCloser({ store, announcer, alerts, clock, log });
-  return { notices, outbox, announcer, alerts, closer };
+  const spaces = new SpaceCleanup({
+    scheduler,
+    store,
+    announcer,
+    cleanupMs: settings.timers.spaceCleanup,
+    retentionMs: settings.timers.retention,
+    log,
+  });
+  const closer = new ChatCloser({ store, announcer, alerts, spaces, clock, log });
+  return { notices, outbox, announcer, alerts, closer, spaces };
 }
 
 export function createChatModule(options: ChatModuleOptions): ChatModule {
   const { store, scheduler, i18n, log, settings, translation } = options;
   const clock = options.clock ?? { now: () => new Date() };
-  const { notices, outbox, announcer, alerts, closer } = coreServices(options, clock);
+  const { notices, outbox, announcer, alerts, closer, spaces } = coreServices(options, clock);
   const botPhase = options.assistant ? new BotPhase({ assistant: options.assistant, store, announcer, alerts, clock, log }) : null;
   const chats = new ChatService({
     store,
@@ -110,6 +119,7 @@ export function createChatModule(options: ChatModuleOptions): ChatModule {
   const presence = new Presence({ store, clock, log, lostVisitorMs: settings.timers.lostVisitor });
   const offline = new OfflineService({ store, announcer, log });
   timers.define();
+  spaces.define();
 
   let connected: ConnectedPieces | null = null;
   let markConnected: (pieces: ConnectedPieces) => void = () => {};

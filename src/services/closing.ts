@@ -7,6 +7,7 @@ import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { ChatStore, Clock } from '../ports.js';
 import type { ChatAnnouncer } from './announcer.js';
+import type { SpaceCleanup } from './space-cleanup.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
 
 export type CloseAction = Extract<ChatAction, { type: 'close' | 'visitor_left' | 'inactive' }>;
@@ -44,6 +45,8 @@ export interface ChatCloserOptions {
   store: ChatStore;
   announcer: ChatAnnouncer;
   alerts: UnclaimedAlerts;
+  /** Agents leave the space later, and the space goes at retention. */
+  spaces?: Pick<SpaceCleanup, 'afterClose'>;
   clock: Clock;
   log: Logger;
 }
@@ -71,6 +74,7 @@ export class ChatCloser {
     await announcer.tellSpace(closed, spaceLine(cause, actorName ?? transition.event.actor, reason));
     await announcer.deliver(closed.id, { kind: 'closed_card' });
     alerts.cancel(closed.id);
+    await this.options.spaces?.afterClose(closed);
     log.info({ chatId: chat.id, cause }, 'chat closed');
     return { ok: true, chat: closed };
   }

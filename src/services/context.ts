@@ -52,6 +52,10 @@ export type Delivery =
   | { kind: 'bot_message'; text: RichText; parentId?: string }
   | { kind: 'control_card' }
   | { kind: 'closed_card' }
+  /** A while after the close: the chat's agents leave its space. */
+  | { kind: 'clear_space' }
+  /** At retention, in the space's own lane (the chat may be purged by then). */
+  | { kind: 'delete_space'; spaceId: string }
   | { kind: 'unclaimed_alert'; chatId: string; waitedMs: number }
   | { kind: 'supervisors_message'; text: RichText }
   | { kind: 'supervisors_setup' };

@@ -23,7 +23,16 @@ const KNOWN_SPACES = 50_000;
 /** What deliveries do in the channel. */
 type DeliveryChannel = Pick<
   AgentChannel,
-  'post' | 'postCard' | 'deleteMessage' | 'createSpace' | 'renameSpace' | 'addMember' | 'removeMember' | 'spaceLink'
+  | 'post'
+  | 'postCard'
+  | 'deleteMessage'
+  | 'createSpace'
+  | 'renameSpace'
+  | 'addMember'
+  | 'removeMember'
+  | 'spaceLink'
+  | 'listMembers'
+  | 'deleteSpace'
 >;
 
 export interface DelivererOptions {
@@ -47,7 +56,8 @@ export class Deliverer {
 
   readonly deliver = async (item: OutboxItem): Promise<void> => {
     if (!isPayloadKind(item.kind)) throw new PermanentDeliveryError(`unknown outbox kind ${item.kind}`);
-    if (item.chatId === SUPERVISORS_LANE) await this.deliverToSupervisors(item);
+    if (item.kind === 'delete_space') await this.channel.deleteSpace(payloadOf('delete_space', item.payload).spaceId);
+    else if (item.chatId === SUPERVISORS_LANE) await this.deliverToSupervisors(item);
     else await this.deliverToChat(item);
   };
 
@@ -92,6 +102,9 @@ export class Deliverer {
         return;
       case 'closed_card':
         await this.postClosedCard(chatId);
+        return;
+      case 'clear_space':
+        await this.clearSpace(chatId);
         return;
       default:
         throw new PermanentDeliveryError(`outbox kind ${kind} does not go to a chat's space`);
@@ -175,6 +188,31 @@ export class Deliverer {
     const topicTitle = topicName(topic?.names, 'en', chat.topicId);
     const title = spaceTitle(topicTitle, visitorDisplayName(chat.visitor), chat.shortId, 'Visitor', SPACE_TITLE_MAX - 2);
     await channel.renameSpace(space, `${CLOSED_MARK} ${title}`);
+  }
+
+  /**
+   * The closed chat's agents leave its space: everyone the product put there or who acted in it
+   * (topics' agents, supervisors, the owner, people escalated or transferred to). The product's
+   * own identities stay, so the creator can delete the space at retention.
+   */
+  private async clearSpace(chatId: string): Promise<void> {
+    const { channel, store } = this;
+    const chat = await this.chatOf(chatId);
+    if (chat.state !== 'closed' || !chat.spaceId) return;
+    const [topics, events] = await Promise.all([store.listTopics(), store.listEvents(chat.id)]);
+    const agents = new Set([...topics.flatMap((t) => t.agents), ...this.options.supervisors.emails, chat.ownerEmail ?? ''].map((e) => e.toLowerCase()));
+    for (const e of events) {
+      if (e.actor.includes('@')) agents.add(e.actor.toLowerCase());
+      const added = e.data.added;
+      if (Array.isArray(added)) for (const a of added) if (typeof a === 'string') agents.add(a.toLowerCase());
+      const to = e.data.to as { email?: unknown } | undefined;
+      if (typeof to?.email === 'string') agents.add(to.email.toLowerCase());
+    }
+    const members = await channel.listMembers(chat.spaceId);
+    for (const m of members) if (agents.has(m.email.toLowerCase())) await channel.removeMember(chat.spaceId, m.email);
+    if (!events.some((e) => e.type === 'space_cleared')) {
+      await store.updateChat(chat.id, {}, { type: 'space_cleared', actor: 'system' });
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ export const payloads = {
   bot_message: z.object({ text: richText, parentId: z.string().optional() }),
   control_card: z.object({}),
   closed_card: z.object({}),
+  clear_space: z.object({}),
+  delete_space: z.object({ spaceId: z.string() }),
   unclaimed_alert: z.object({ chatId: z.string(), waitedMs: z.number() }),
   supervisors_message: z.object({ text: richText }),
   supervisors_setup: z.object({}),

@@ -74,6 +74,12 @@ const METHODS: Record<string, Method> = {
     for (const id of ids) channel.members.add(id);
     return { channel: channelJson(channel) };
   },
+  'conversations.archive': (ws, caller, args) => {
+    const channel = ws.visible(caller, args.channel);
+    if (channel.archived) throw new ApiError('already_archived');
+    channel.archived = true;
+    return {};
+  },
   'conversations.kick': (ws, caller, args) => {
     const channel = ws.visible(caller, args.channel);
     const id = String(args.user ?? '');

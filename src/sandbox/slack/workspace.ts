@@ -27,6 +27,8 @@ export interface SlackSandboxChannel {
   creator: string;
   members: Set<string>;
   messages: SlackSandboxMessage[];
+  /** Archived channels take no messages (Slack answers `is_archived`). */
+  archived?: boolean;
 }
 
 export type Args = Record<string, unknown>;
@@ -98,6 +100,7 @@ export class SlackWorkspace {
   /** `chat.postMessage`: text and/or blocks, optionally in a thread. */
   postMessage(caller: SlackSandboxUser, args: Args): SlackSandboxMessage {
     const channel = this.visible(caller, args.channel);
+    if (channel.archived) throw new ApiError('is_archived');
     const text = typeof args.text === 'string' ? args.text : '';
     const blocks = args.blocks === undefined ? undefined : (parseJsonArg(args.blocks) as Record<string, unknown>[]);
     if (blocks !== undefined && (!Array.isArray(blocks) || blocks.length > 50)) throw new ApiError('invalid_blocks');
@@ -141,7 +144,7 @@ export function userJson(u: SlackSandboxUser): Args {
 }
 
 export function channelJson(c: SlackSandboxChannel): Args {
-  return { id: c.id, name: c.name, is_channel: true, is_private: c.isPrivate, is_group: c.isPrivate, creator: c.creator };
+  return { id: c.id, name: c.name, is_channel: true, is_private: c.isPrivate, is_group: c.isPrivate, creator: c.creator, is_archived: c.archived === true };
 }
 
 export function messageJson(m: SlackSandboxMessage): Args {

@@ -257,6 +257,15 @@ class SlackAgentChannel implements SlackChannel {
     }
   }
 
+  async deleteSpace(spaceId: string): Promise<void> {
+    // Slack keeps channels: an archived one leaves the members' sidebars and takes no messages.
+    try {
+      await this.client.call('conversations.archive', { channel: spaceId });
+    } catch (error) {
+      if (!isSlackCode(error, 'already_archived', 'channel_not_found')) throw error;
+    }
+  }
+
   handleWebhook(rawBody: Buffer, headers: Headers): Promise<WebhookResult> {
     return this.pipeline.receive(rawBody, headers, (raw, h) => this.inbound.route(raw, h));
   }

@@ -330,6 +330,15 @@ class WebexAgentChannel implements WebexChannel {
     }
   }
 
+  async deleteSpace(spaceId: string): Promise<void> {
+    // The creator deletes a group room: the manager identity created it (createSpace).
+    try {
+      await this.manager.deleteRoom(spaceId);
+    } catch (error) {
+      if (!isWebexStatus(error, 404)) throw error; // already gone
+    }
+  }
+
   handleWebhook(rawBody: Buffer, headers: Headers): Promise<WebhookResult> {
     return this.pipeline.receive(rawBody, headers, (raw, h) => this.inbound.route(raw, h));
   }
