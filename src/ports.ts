@@ -216,7 +216,10 @@ export interface MessageStore {
 export interface TopicStore {
   listTopics(): Promise<Topic[]>;
   getTopic(id: string): Promise<Topic | null>;
-  saveTopic(topic: Topic, actor: string): Promise<void>;
+  /** `ifVersion`: store only if the topic is still at that version (false when it moved on). */
+  saveTopic(topic: Topic, actor: string, ifVersion?: number): Promise<boolean | void>;
+  /** A topic's version (its latest audit entry), with who changed it and when; 0 when never. */
+  topicVersion(id: string): Promise<SettingVersion>;
   deleteTopic(id: string, actor: string): Promise<boolean>;
 }
 

@@ -30,7 +30,7 @@ import { HoursCommands } from './hours-commands.js';
 import { replyIn, type Reply } from './reply.js';
 import { SupervisorReports } from './reports.js';
 import { TopicEditor } from './topic-edit.js';
-import { helpText, problemView, topicView } from './views.js';
+import { helpText, problemView } from './views.js';
 
 export interface SupervisionOptions {
   store: ChatStore & MessageStore & TopicStore & SettingsStore & OfflineMessageStore;
@@ -62,7 +62,8 @@ export class Supervision {
     const { store, channel, hours, clock, log, assistantDefault } = options;
     this.supervisors = new Set(options.supervisors.map((e) => e.toLowerCase()));
     this.hours = new HoursCommands({ hours, clock, log, nameOf: this.nameOf });
-    this.topics = new TopicEditor({ store, channel, log, assistantDefault });
+    const timeZone = async () => (await hours.get()).default.timeZone;
+    this.topics = new TopicEditor({ store, channel, log, assistantDefault, clock, nameOf: this.nameOf, timeZone });
     this.reports = new SupervisorReports({ store, channel, hours, clock });
     this.chats = new ChatActions({ store, channel, desk: options.desk, announcer: options.announcer, hours, log });
   }
@@ -218,7 +219,7 @@ export class Supervision {
         return this.showTopics(reply, topics);
       case 'topic': {
         const topic = topics.find((t) => t.id === command.topic);
-        return topic ? reply.show(topicView(topic, this.options.assistantDefault)) : reply.say(plain(`There is no topic "${command.topic}".`));
+        return topic ? this.topics.show(reply, topic.id) : reply.say(plain(`There is no topic "${command.topic}".`));
       }
       case 'stats':
         return reply.show(await reports.stats(command.period, topics));
@@ -240,7 +241,7 @@ export class Supervision {
   private async showTopics(reply: Reply, topics: Topic[]): Promise<void> {
     if (topics.length === 0) return reply.say(plain('There are no topics.'));
     for (const topic of [...topics].sort((a, b) => a.position - b.position)) {
-      await reply.show(topicView(topic, this.options.assistantDefault));
+      await this.topics.show(reply, topic.id);
     }
   }
 }

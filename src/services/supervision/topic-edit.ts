@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { plain } from '../../domain/rich-text.js';
 import type { Topic } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import type { AgentChannel, TopicStore } from '../../ports.js';
+import type { AgentChannel, Clock, TopicStore } from '../../ports.js';
+import { ago } from './hours-commands.js';
 import type { Reply } from './reply.js';
 import { problemView, topicLabel, topicView } from './views.js';
 
@@ -23,6 +24,8 @@ const topicEdit = z.object({
   mode: z.enum(['group', 'personal']).optional(),
   assistant: z.enum(['default', 'on', 'off']).optional(),
   addAgentsAt: z.enum(['start', 'handoff']).optional(),
+  /** The topic's version the card was made from: a card older than the stored topic is refused. */
+  version: z.coerce.number().int().min(0).optional(),
 });
 
 type TopicForm = z.infer<typeof topicEdit>;
@@ -32,9 +35,13 @@ const MESSENGER_NAMES = { webex: 'Webex', slack: 'Slack' } as const;
 const AGENTS_EXAMPLE = 'Add agents: ann@example.com, ben@example.com';
 
 export interface TopicEditorOptions {
-  store: Pick<TopicStore, 'getTopic' | 'saveTopic'>;
+  store: Pick<TopicStore, 'getTopic' | 'saveTopic' | 'topicVersion'>;
   channel: Pick<AgentChannel, 'findPerson' | 'messenger'>;
   log: Logger;
+  clock: Clock;
+  nameOf: (email: string) => Promise<string>;
+  /** The desk's time zone, for when an older change was made. */
+  timeZone: () => Promise<string>;
   /** Whether a topic with `assistant: null` has the assistant (a provider is configured). */
   assistantDefault: boolean;
 }
@@ -76,10 +83,25 @@ export class TopicEditor {
       return;
     }
     const next = edited(topic, form);
-    await this.options.store.saveTopic(next, actor);
+    const saved = await this.options.store.saveTopic(next, actor, form.version);
+    if (saved === false) {
+      const stale = await this.options.store.topicVersion(topic.id);
+      const by = stale.actor ? await this.options.nameOf(stale.actor) : 'someone';
+      const when = ago(stale.at, this.options.clock.now(), await this.options.timeZone());
+      await reply.say(plain(`⚠️ Not saved: the topic ${topicLabel(topic, topic.id)} was changed by ${by} ${when}, here is the current one.`));
+      await this.show(reply, topic.id);
+      return;
+    }
     this.options.log.info({ actor, topic: topic.id }, 'topic changed by a supervisor');
-    await reply.say(plain(`✅ Saved the topic ${topicLabel(next, next.id)}: new chats follow it.`));
-    await reply.show(topicView(next, this.options.assistantDefault));
+    const what = describeTopicChange(topic, next);
+    await reply.say(plain(`✅ ${await this.options.nameOf(actor)} saved the topic ${topicLabel(next, next.id)}${what ? ` (${what})` : ''}: new chats follow it.`));
+    await this.show(reply, topic.id);
+  }
+
+  /** The topic's card, with its current version. */
+  async show(reply: Reply, id: string): Promise<void> {
+    const [topic, { version }] = await Promise.all([this.options.store.getTopic(id), this.options.store.topicVersion(id)]);
+    if (topic) await reply.show(topicView(topic, this.options.assistantDefault, version));
   }
 
   private async unknownPeople(emails: string[]): Promise<string[]> {
@@ -87,4 +109,17 @@ export class TopicEditor {
     for (const email of emails) if (!(await this.options.channel.findPerson(email))) unknown.push(email);
     return unknown;
   }
+}
+
+/** "added carol@example.com; removed bob@example.com; mode group". */
+function describeTopicChange(before: Topic, after: Topic): string {
+  const parts: string[] = [];
+  const added = after.agents.filter((a) => !before.agents.includes(a));
+  const removed = before.agents.filter((a) => !after.agents.includes(a));
+  if (added.length) parts.push(`added ${added.join(', ')}`);
+  if (removed.length) parts.push(`removed ${removed.join(', ')}`);
+  if (after.mode !== before.mode) parts.push(`mode ${after.mode}`);
+  if (after.assistant !== before.assistant) parts.push(`assistant ${after.assistant === null ? 'as configured' : after.assistant ? 'on' : 'off'}`);
+  if (after.addAgentsAt !== before.addAgentsAt) parts.push(`agents join ${after.addAgentsAt === 'start' ? 'at the start' : 'at handoff'}`);
+  return parts.join('; ');
 }

@@ -159,7 +159,7 @@ export function hoursView(input: HoursViewInput): CardSpec {
 }
 
 /** `assistantDefault`: an assistant provider is configured. */
-export function topicView(topic: Topic, assistantDefault: boolean): CardSpec {
+export function topicView(topic: Topic, assistantDefault: boolean, version: number): CardSpec {
   const enabled = assistantEnabled(topic, assistantDefault);
   const assistant =
     (enabled ? 'on' : 'off') +
@@ -183,6 +183,7 @@ export function topicView(topic: Topic, assistantDefault: boolean): CardSpec {
       assistant: topic.assistant === null ? 'default' : topic.assistant ? 'on' : 'off',
       addAgentsAt: topic.addAgentsAt,
       topic: topic.id,
+      version: String(version),
     },
     fallback: [paragraph(strong(heading)), list(factItems(facts))],
   };

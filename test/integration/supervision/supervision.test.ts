@@ -137,7 +137,7 @@ describe('supervisors in their space', () => {
     const shown = await command(sam, 'topic sales');
     const card = await shown(/Topic · Sales/);
     const edit = card.attachments![0]!.content.actions!.find((a) => a.title === 'Edit')!;
-    expect(edit.card!.actions![0]!.data).toEqual({ action: 'topic_edit', topic: 'sales' });
+    expect(edit.card!.actions![0]!.data).toMatchObject({ action: 'topic_edit', topic: 'sales' });
 
     // alice (in the space, not a supervisor) cannot use the card.
     expect(await alice.submit(card.id, { action: 'topic_edit', topic: 'sales', add: 'dave@example.com' })).toBe(200);
@@ -147,7 +147,7 @@ describe('supervisors in their space', () => {
     expect(
       await sam.submit(card.id, { action: 'topic_edit', topic: 'sales', add: 'carol@example.com', remove: 'bob@example.com', mode: 'group' }),
     ).toBe(200);
-    await eventually(async () => (await sam.messages(space)).find((m) => /Saved the topic Sales/.test(textOf(m))));
+    await eventually(async () => (await sam.messages(space)).find((m) => /saved the topic Sales/.test(textOf(m))));
     expect((await product.app.store.getTopic('sales'))!.agents).toEqual(['alice@example.com', 'carol@example.com']);
 
     const visitor = await Visitor.start(product.app.url, { topic: 'sales', language: 'en' });

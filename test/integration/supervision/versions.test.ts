@@ -66,6 +66,20 @@ describe('versions and history', () => {
     await (await command(desk, desk.sam, 'holiday remove 2027-01-02 support'))(/removed the holiday/);
   });
 
+  it('a stale topic Edit card is refused with who changed the topic; the confirmation names the change', async () => {
+    const card = await (await command(desk, desk.sam, 'topic night'))(/Topic · Night desk/);
+    const data = card.attachments![0]!.content.actions!.find((a) => a.title === 'Edit')!.card!.actions![0]!.data!;
+    expect(data).toMatchObject({ action: 'topic_edit', topic: 'night', version: expect.stringMatching(/^\d+$/) });
+    await (await submit(desk, desk.sam, card.id, { ...data, add: 'carol@example.com' }))(
+      /✅ Sam\b.* saved the topic Night desk \(added carol@example\.com\)/,
+    );
+    const stale = await submit(desk, desk.sam, card.id, { ...data, remove: 'bob@example.com', mode: 'personal' });
+    expect(textOf(await stale(/Not saved/))).toMatch(/the topic Night desk was changed by Sam\b.* a moment ago, here is the current one/);
+    expect((await desk.product.app.store.getTopic('night'))!).toMatchObject({ agents: ['bob@example.com', 'carol@example.com'], mode: 'group' });
+    const bad = await submit(desk, desk.sam, card.id, { ...data, version: 'yesterday' });
+    await bad(/The form was not understood/);
+  });
+
   it('history lists the changes with who and when; bad counts and non-supervisors are refused', async () => {
     const list = textOf(await (await command(desk, desk.sam, 'history 5'))(/History ·/));
     expect(list).toMatch(/\d{2}:\d{2} \(UTC\) · Sam\b.* changed the opening hours \(topic support\)/);

@@ -116,8 +116,11 @@ export class PostgresStore implements Store {
   getTopic(id: string): Promise<Topic | null> {
     return this.topics.getTopic(id);
   }
-  saveTopic(topic: Topic, actor: string): Promise<void> {
-    return this.topics.saveTopic(topic, actor);
+  saveTopic(topic: Topic, actor: string, ifVersion?: number): Promise<boolean> {
+    return this.topics.saveTopic(topic, actor, ifVersion);
+  }
+  topicVersion(id: string): Promise<SettingVersion> {
+    return this.topics.topicVersion(id);
   }
   deleteTopic(id: string, actor: string): Promise<boolean> {
     return this.topics.deleteTopic(id, actor);

@@ -26,9 +26,14 @@ export class PgTopics implements TopicStore {
     return rows[0] ? toTopic(rows[0]) : null;
   }
 
-  saveTopic(topic: Topic, actor: string): Promise<void> {
+  async topicVersion(id: string): Promise<SettingVersion> {
+    return versionOf(this.pool, id, 'topic.%');
+  }
+
+  saveTopic(topic: Topic, actor: string, ifVersion?: number): Promise<boolean> {
     return transaction(this.pool, async (c) => {
       const before = await c.query<TopicRow>(`${TOPIC_SELECT} WHERE t.id = $1 FOR UPDATE OF t`, [topic.id]);
+      if (ifVersion !== undefined && (await versionOf(c, topic.id, 'topic.%')).version !== ifVersion) return false;
       await c.query(
         `INSERT INTO topics (id, names, mode, assistant, add_agents_at, fields, position, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, now())
@@ -54,6 +59,7 @@ export class PgTopics implements TopicStore {
       );
       const after: Topic = { ...topic, agents };
       await insertAudit(c, actor, 'topic.save', topic.id, before.rows[0] ? toTopic(before.rows[0]) : null, after);
+      return true;
     });
   }
 
@@ -77,7 +83,7 @@ export class PgSettings implements SettingsStore {
   }
 
   async settingVersion(key: string): Promise<SettingVersion> {
-    return versionOf(this.pool, key);
+    return versionOf(this.pool, key, 'setting.set');
   }
 
   setSetting(key: string, value: Json, actor: string, ifVersion?: number): Promise<boolean> {
@@ -122,10 +128,11 @@ async function insertAudit(
   ]);
 }
 
-async function versionOf(c: Queryable, key: string): Promise<SettingVersion> {
+/** The latest audit entry of a subject: `setting.set` for settings, `topic.%` for topics. */
+async function versionOf(c: Queryable, key: string, action = 'setting.set'): Promise<SettingVersion> {
   const { rows } = await c.query<{ id: string; actor: string; at: Date }>(
-    "SELECT id, actor, at FROM audit WHERE action = 'setting.set' AND subject = $1 ORDER BY id DESC LIMIT 1",
-    [key],
+    'SELECT id, actor, at FROM audit WHERE action LIKE $2 AND subject = $1 ORDER BY id DESC LIMIT 1',
+    [key, action],
   );
   const row = rows[0];
   return row ? { version: Number(row.id), actor: row.actor, at: row.at } : { version: 0, actor: null, at: null };
