@@ -62,10 +62,12 @@ function merge(exact: unknown, shown: unknown, isShown: boolean, keys: Set<strin
   if (!exact || typeof exact !== 'object') return exact;
   const other = shown && typeof shown === 'object' ? (shown as Record<string, unknown>) : {};
   const isFactSet = (exact as { type?: unknown }).type === 'FactSet';
+  // A TextRun's text is never read as markdown: shown exactly, no zero-width breaks to copy.
+  const isTextRun = (exact as { type?: unknown }).type === 'TextRun';
   return Object.fromEntries(
     Object.entries(exact).map(([k, v]) => {
       // An action's data is submitted, never shown.
-      if (k === 'data') return [k, v];
+      if (k === 'data' || (isTextRun && k === 'text')) return [k, v];
       return [k, merge(v, other[k], keys.has(k), isFactSet && k === 'facts' ? FACT : DISPLAYED)];
     }),
   );

@@ -3,6 +3,7 @@
 // Webex card submission would carry. Pure, no I/O.
 //
 // Mapping: TextBlock → section (mrkdwn; subtle text → context), FactSet → section fields,
+// RichTextBlock → section (plain text: its TextRuns are never markdown),
 // Container/ColumnSet → their items in order, Input.Text → input + plain_text_input,
 // Input.ChoiceSet → input + (multi_)static_select, Input.Toggle → input + one checkbox,
 // Action.Submit → button whose value carries the submit data, Action.OpenUrl → link button,
@@ -89,6 +90,13 @@ class Converter {
         for (let i = 0; i < fields.length; i += MAX_FIELDS) {
           this.blocks.push({ type: 'section', fields: fields.slice(i, i + MAX_FIELDS) });
         }
+        return;
+      }
+      case 'RichTextBlock': {
+        // TextRuns are never markdown: shown as plain text in Slack too (nothing to break).
+        const runs = Array.isArray(el.inlines) ? (el.inlines as Element[]) : [];
+        const text = runs.map((r) => (typeof r === 'string' ? r : str(r.text))).join('');
+        if (text.trim()) this.blocks.push({ type: 'section', text: plain(text, MAX_SECTION_TEXT) });
         return;
       }
       case 'Container':
