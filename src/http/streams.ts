@@ -42,3 +42,24 @@ export class StreamRegistry {
     return all.length;
   }
 }
+
+/**
+ * One read for every stream of a chat: a notice reaches all of a chat's streams in the same
+ * tick, so the reads they ask for in that tick (same chat, same position) become one query whose
+ * answer they share. A read asked later starts a new query, so nothing stored meanwhile is missed.
+ */
+export function sharedReads<T>(read: (chatId: string, after: number) => Promise<T>): (chatId: string, after: number) => Promise<T> {
+  const batches = new Map<string, Promise<T>>();
+  return (chatId, after) => {
+    const key = `${after}:${chatId}`;
+    let batch = batches.get(key);
+    if (!batch) {
+      batch = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batches.delete(key);
+        return read(chatId, after);
+      });
+      batches.set(key, batch);
+    }
+    return batch;
+  };
+}

@@ -27,7 +27,7 @@ import type { RouteMount } from './app.js';
 import { HttpError } from './errors.js';
 import { ipKey, limiter, refusalLimit, StreamQuota } from './limits.js';
 import { pollMessages, serveEvents, toWire } from './sse.js';
-import type { StreamRegistry } from './streams.js';
+import { sharedReads, type StreamRegistry } from './streams.js';
 
 export interface WidgetApiOptions {
   chats: ChatService;
@@ -203,6 +203,8 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxWait = (options.maxWaitSeconds ?? 30) * 1000;
   const quota = new StreamQuota(options.streamsPerChat ?? 3, options.streamsPerIp ?? 30);
+  // A chat's streams and polls share each read rather than each querying the store.
+  const read = sharedReads((id: string, after: number) => chats.messagesAfter(id, after));
   router.get(
     '/chats/:id/messages',
     handle(async (req, res) => {
@@ -213,7 +215,7 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
       const messages = await pollMessages(res, chat.id, query.after, waitMs, {
         notices: options.notices,
         streams: options.streams,
-        read: (id, after) => chats.messagesAfter(id, after),
+        read,
       });
       if (res.writableEnded || res.destroyed) return;
       const state = waitMs > 0 ? ((await chats.stateOf(chat.id)) ?? chat.state) : chat.state;
@@ -233,7 +235,7 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
         notices: options.notices,
         streams: options.streams,
         heartbeatMs,
-        read: (id, after) => chats.messagesAfter(id, after),
+        read,
         state: (id) => chats.stateOf(id),
         ...(options.onStreamOpen ? { onOpen: options.onStreamOpen } : {}),
         ...(options.onStreamClose ? { onClose: options.onStreamClose } : {}),
