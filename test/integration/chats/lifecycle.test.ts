@@ -38,6 +38,8 @@ describe('a queued visitor', () => {
     // Waited 2.5 s, past the inactivity close (1 s): still queued, no warning ever sent.
     const transcript = (await v.messages()).messages;
     expect(await v.state()).toBe('queued');
+    // Without the assistant the welcome may promise a person.
+    expect(transcript[0]!.text).toMatch(/An agent will be with you shortly/);
     expect(transcript.some((m) => /Are you still there/.test(m.text))).toBe(false);
     expect(transcript.filter((m) => m.data?.offer === 'leave_message')).toHaveLength(1);
     // The space and the supervisors see it.
