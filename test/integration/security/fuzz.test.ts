@@ -166,7 +166,18 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
 })).v;
 /** Bodies shaped like the contract's, with arbitrary values, or not shaped at all. */
 const bodyObject = fc.oneof(
-  fc.record({ topic: fc.oneof(text, fc.constantFrom('sales', 'night')), name: fc.oneof(text, value), email: fc.oneof(text, fc.constant('a@example.com')), message: text, fields: fc.dictionary(text, value, { maxKeys: 3 }), page: text }, { requiredKeys: [] }),
+  fc.record(
+    {
+      topic: fc.oneof(text, fc.constantFrom('sales', 'night')),
+      name: fc.oneof(text, value),
+      email: fc.oneof(text, fc.constant('a@example.com')),
+      message: text,
+      fields: fc.dictionary(text, value, { maxKeys: 3 }),
+      page: text,
+      identity: fc.record({ name: text, email: text, ts: fc.oneof(fc.integer(), fc.double(), fc.constant(Math.floor(Date.now() / 1000))), signature: text }, { requiredKeys: [] }),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ text: fc.oneof(text, value), clientId: fc.oneof(text, value) }, { requiredKeys: [] }),
   fc.record({ token: fc.oneof(text, value) }, { requiredKeys: [] }),
   value,
