@@ -7,7 +7,7 @@
 //   POST /chats/:id/messages   PostMessageBody → 202 PostedMessageResponse (same clientId: stored once)
 //   GET  /chats/:id/messages         PollQuery → PollResponse (long-poll when wait > 0)
 //   GET  /chats/:id/events                     SSE: `message` (WireMessage), `state`, `typing`
-//   POST /chats/:id/close                      → CloseResponse
+//   POST /chats/:id/close  {reason?: gave_up}  → CloseResponse
 //   POST /chats/:id/leave          LeaveBeacon → 204 (sendBeacon: text/plain)
 //   POST /offline                    OfflineBody → 202 OfflineResponse
 // Refusals answer ErrorBody (see the README's API section for the statuses).
@@ -80,6 +80,9 @@ export const startChatBody = z.strictObject({
   page: page.optional(),
   identity: identitySchema.optional(),
 });
+
+/** `gave_up`: the visitor took the offer to leave a message instead of waiting in the queue. */
+export const closeChatBody = z.strictObject({ reason: z.enum(['gave_up']).optional() });
 
 export const postMessageBody = z.strictObject({
   text: str()

@@ -10,6 +10,7 @@ import {
   configQuery,
   leaveBeacon,
   pollQuery,
+  closeChatBody,
   postMessageBody,
   startChatBody,
   type ConfigResponse,
@@ -247,7 +248,8 @@ function readRoutes(router: Router, options: WidgetApiOptions): void {
     '/chats/:id/close',
     handle(async (req, res) => {
       const chat = await authorized(chats, req);
-      const closed = await chats.closeByVisitor(chat);
+      const body = closeChatBody.parse(req.body ?? {});
+      const closed = await chats.closeByVisitor(chat, body.reason === 'gave_up');
       res.json({ state: closed.state });
     }),
   );

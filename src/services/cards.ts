@@ -111,7 +111,9 @@ export function closedCard(chat: Chat, messages: number, topic: Topic | null, cl
   const cause = closing.cause ?? 'system';
   const byPerson = cause === 'agent' || cause === 'supervisor';
   const closedBy = byPerson ? (closing.byName ?? chat.closedBy ?? 'an agent') : (CLOSED_BY[cause] ?? 'the system');
-  const reason = byPerson ? (chat.closeReason ?? 'none given') : (CLOSED_BECAUSE[cause] ?? chat.closeReason ?? 'none given');
+  // A visitor's own reason is one of ours (gave up waiting); otherwise the cause in words.
+  const own = byPerson || (cause === 'visitor' && chat.closeReason);
+  const reason = own ? (chat.closeReason ?? 'none given') : (CLOSED_BECAUSE[cause] ?? 'none given');
   const ms = chat.closedAt ? Math.max(0, chat.closedAt.getTime() - chat.createdAt.getTime()) : 0;
   const facts: Fact[] = [
     { title: 'Topic', value: topicLabel(topic, chat.topicId) },

@@ -89,7 +89,8 @@ function coreServices(options: ChatModuleOptions, clock: Clock) {
     retentionMs: settings.timers.retention,
     log,
   });
-  const closer = new ChatCloser({ store, announcer, alerts, spaces, clock, log });
+  const supervisorsTold = settings.supervisors.emails.length > 0;
+  const closer = new ChatCloser({ store, announcer, alerts, spaces, supervisorsTold, clock, log });
   return { notices, outbox, announcer, alerts, closer, spaces };
 }
 

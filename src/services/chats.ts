@@ -11,7 +11,7 @@ import type { ServerI18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { AppendRefusedError, type AppendGuard, type ChatStore, type Clock, type GeoLocator, type Json, type MessageStore, type TopicStore } from '../ports.js';
 import type { ChatAnnouncer } from './announcer.js';
-import type { ChatCloser } from './closing.js';
+import { GAVE_UP, type ChatCloser } from './closing.js';
 import { OPEN_STATES, topicName, type Delivery, type HoursLookup } from './context.js';
 import { ChatError } from './errors.js';
 import type { OutboxWorker } from './outbox.js';
@@ -302,8 +302,10 @@ export class ChatService {
     await this.options.store.updateChat(chat.id, { lastSeenAt: now, leftAt: null });
   }
 
-  async closeByVisitor(chat: Chat): Promise<Chat> {
-    const result = await this.options.closer.close(chat, { type: 'close' }, { kind: 'visitor' });
+  /** `gaveUp`: the visitor stopped waiting in the queue to leave a message instead. */
+  async closeByVisitor(chat: Chat, gaveUp = false): Promise<Chat> {
+    const reason = gaveUp ? GAVE_UP : null;
+    const result = await this.options.closer.close(chat, { type: 'close', reason }, { kind: 'visitor' });
     if (result.ok) return result.chat;
     return (await this.options.store.getChat(chat.id)) ?? chat;
   }

@@ -7,8 +7,12 @@ import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { ChatStore, Clock } from '../ports.js';
 import type { ChatAnnouncer } from './announcer.js';
+import { SUPERVISORS_LANE } from './context.js';
 import type { SpaceCleanup } from './space-cleanup.js';
 import type { UnclaimedAlerts } from './unclaimed.js';
+
+/** The reason stored when the visitor stops waiting in the queue to leave a message. */
+export const GAVE_UP = 'the visitor gave up waiting';
 
 export type CloseAction = Extract<ChatAction, { type: 'close' | 'visitor_left' | 'inactive' }>;
 
@@ -29,6 +33,7 @@ function spaceLine(cause: string, actorName: string, reason: string | null): Ric
       return [paragraph('🔒 Chat closed by ', strong(actorName), `.${why}`)];
     }
     case 'visitor':
+      if (reason === GAVE_UP) return [paragraph('🚪 ', strong('The visitor gave up waiting'), ' and is leaving a message instead. The chat is closed.')];
       return [paragraph('🔒 The visitor ended the chat.')];
     case 'inactivity':
       return [paragraph('🔒 Chat closed: the visitor did not answer.')];
@@ -47,6 +52,8 @@ export interface ChatCloserOptions {
   alerts: UnclaimedAlerts;
   /** Agents leave the space later, and the space goes at retention. */
   spaces?: Pick<SpaceCleanup, 'afterClose'>;
+  /** Supervisors are configured: they hear when a visitor gives up waiting. */
+  supervisorsTold?: boolean;
   clock: Clock;
   log: Logger;
 }
@@ -73,6 +80,10 @@ export class ChatCloser {
     await announcer.announceState(closed.id, 'closed');
     await announcer.tellSpace(closed, spaceLine(cause, actorName ?? transition.event.actor, reason));
     await announcer.deliver(closed.id, { kind: 'closed_card' });
+    if (cause === 'visitor' && reason === GAVE_UP && this.options.supervisorsTold) {
+      const line = [paragraph(`🚪 The visitor of chat #${closed.shortId} gave up waiting for an agent and is leaving a message instead.`)];
+      await announcer.deliver(SUPERVISORS_LANE, { kind: 'supervisors_message', text: line });
+    }
     alerts.cancel(closed.id);
     await this.options.spaces?.afterClose(closed);
     log.info({ chatId: chat.id, cause }, 'chat closed');

@@ -50,7 +50,28 @@ describe('a queued visitor', () => {
     const events = await app.store.listEvents(v.id);
     expect(events.filter((e) => e.type === 'queue_offer')).toHaveLength(1);
     expect(events.some((e) => e.type === 'inactivity_warning' || e.type === 'closed')).toBe(false);
+
+    // The visitor takes the offer (the widget then shows the offline form): they gave up waiting.
+    const closed = await fetch(`${app.url}/api/v1/chats/${v.id}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'gave_up' }),
+    });
+    expect(closed.status).toBe(200);
+    await waitForText(bob, room, /The visitor gave up waiting/);
+    await waitForText(sam, supervisors, /gave up waiting for an agent/);
     stream.close();
+  });
+
+  it('a close with an unknown reason is a 400 and changes nothing', async () => {
+    const v = await Visitor.start(product.app.url, { topic: 'sales' });
+    const res = await fetch(`${product.app.url}/api/v1/chats/${v.id}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'bored' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await v.state()).toBe('queued');
   });
 });
 
