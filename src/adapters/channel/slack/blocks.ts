@@ -66,6 +66,13 @@ class Converter {
     for (const item of items) if (item && typeof item === 'object') this.element(item as Element, scope);
   }
 
+  /** TextRuns are never markdown: shown as plain text in Slack too (nothing to break). */
+  private richText(el: Element): void {
+    const runs = Array.isArray(el.inlines) ? (el.inlines as Element[]) : [];
+    const text = runs.map((r) => (typeof r === 'string' ? r : str(r.text))).join('');
+    if (text.trim()) this.blocks.push({ type: 'section', text: plain(text, MAX_SECTION_TEXT) });
+  }
+
   private element(el: Element, scope: Scope): void {
     switch (el.type) {
       case 'TextBlock': {
@@ -92,13 +99,9 @@ class Converter {
         }
         return;
       }
-      case 'RichTextBlock': {
-        // TextRuns are never markdown: shown as plain text in Slack too (nothing to break).
-        const runs = Array.isArray(el.inlines) ? (el.inlines as Element[]) : [];
-        const text = runs.map((r) => (typeof r === 'string' ? r : str(r.text))).join('');
-        if (text.trim()) this.blocks.push({ type: 'section', text: plain(text, MAX_SECTION_TEXT) });
+      case 'RichTextBlock':
+        this.richText(el);
         return;
-      }
       case 'Container':
         this.body(el.items, scope);
         return;
