@@ -41,12 +41,16 @@ export type Command =
   | { kind: 'close'; chat: ChatRef; reason: string | null }
   | { kind: 'reassign'; chat: ChatRef; to: ReassignTarget }
   | { kind: 'transcript'; chat: ChatRef }
-  | { kind: 'history'; limit: number };
+  | { kind: 'history'; limit: number }
+  | { kind: 'topic_add'; id: string; name: string }
+  | { kind: 'topic_rename'; topic: string; name: string }
+  | { kind: 'topic_remove'; topic: string };
 
 
 /** Changes something (the rest only reads). */
 export function isChange(command: Command): boolean {
-  return ['hours_set', 'holiday_add', 'holiday_remove', 'special_add', 'special_remove', 'join', 'close', 'reassign'].includes(command.kind);
+  const changes = ['hours_set', 'holiday_add', 'holiday_remove', 'special_add', 'special_remove', 'join', 'close', 'reassign'];
+  return [...changes, 'topic_add', 'topic_rename', 'topic_remove'].includes(command.kind);
 }
 
 export type ParsedCommand =
@@ -73,6 +77,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: 'specials [topic]', does: 'the special days' },
   { usage: 'topics', does: 'topics with mode, agents and assistant, each with an Edit card' },
   { usage: 'topic <id>', does: "one topic's Edit card" },
+  { usage: 'topic add <id> <name…>', does: 'a new topic (group mode, no agents yet: add them with its Edit card)' },
+  { usage: 'topic rename <id> <name…>', does: "the topic's English name" },
+  { usage: 'topic remove <id>', does: 'removes a topic (refused while chats are open in it)' },
   { usage: 'stats [today|7d|30d]', does: 'chats, assistant-only, handed off, response and duration medians, abandoned' },
   { usage: 'offline [count]', does: 'the latest messages visitors left while their topic was closed (10 unless told)' },
   { usage: 'history [count]', does: 'the latest changes to the settings, with who made them and when (10 unless told)' },
@@ -212,6 +219,7 @@ export function parseCommand(text: string, topicIds: readonly string[]): ParsedC
     case 'topics':
       return ok({ kind: 'topics' });
     case 'topic': {
+      if (['add', 'rename', 'remove'].includes(w.list[0] ?? '') || (REMOVE.has(w.list[0] ?? '') && w.list.length === 2)) return parseTopicChange(w, topicIds);
       const id = takeTopic(w, topicIds);
       if (!id || w.list.length) {
         const topics = topicIds.length ? ` Topics: ${topicIds.join(', ')}.` : '';
@@ -367,4 +375,26 @@ function parseSpecial(w: Words, topicIds: readonly string[]): ParsedCommand {
   const ranges = parseTimeRanges(spec);
   if (!ranges.ok) return bad(ranges.error, example);
   return ok({ kind: 'special_add', topic, day: { date: date.value, ranges: ranges.value } });
+}
+
+const TOPIC_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+function parseTopicChange(w: Words, topicIds: readonly string[]): ParsedCommand {
+  const action = w.list.shift()!;
+  w.raw.shift();
+  const id = w.raw.shift()?.toLowerCase();
+  w.list.shift();
+  const name = w.raw.join(' ').trim();
+  const known = topicIds.find((t) => t.toLowerCase() === id);
+  const topics = topicIds.length ? ` Topics: ${topicIds.join(', ')}.` : '';
+  if (action === 'add') {
+    const example = 'topic add returns Returns and refunds';
+    if (!id || !TOPIC_ID.test(id)) return bad('Give the new topic an id: lower-case letters, digits, - or _, up to 40.', example);
+    if (known) return bad(`There is already a topic "${known}".`, example);
+    if (!name) return bad('Give the new topic a name after its id.', example);
+    return ok({ kind: 'topic_add', id, name: name.slice(0, 100) });
+  }
+  if (!known) return bad(`Name a topic.${topics}`, action === 'rename' ? 'topic rename sales Sales team' : 'topic remove sales');
+  if (action === 'rename') return name ? ok({ kind: 'topic_rename', topic: known, name: name.slice(0, 100) }) : bad('Give the new name.', `topic rename ${known} New name`);
+  return name ? bad(`I did not understand "${name}" after the topic.`, `topic remove ${known}`) : ok({ kind: 'topic_remove', topic: known });
 }

@@ -231,6 +231,12 @@ export class Supervision {
         return this.onChat(reply, command.chat, 'close', (c) => chats.close(reply, person, c, command.reason));
       case 'reassign':
         return this.onChat(reply, command.chat, 'reassign', (c) => chats.reassign(reply, person, c, command.to));
+      case 'topic_add':
+        return this.topics.add(reply, actor, command.id, command.name);
+      case 'topic_rename':
+        return this.topics.rename(reply, actor, command.topic, command.name);
+      case 'topic_remove':
+        return this.topics.remove(reply, actor, command.topic);
       case 'history':
         return reply.show(await this.history(command.limit));
       case 'transcript':

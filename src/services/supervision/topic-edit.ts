@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { plain } from '../../domain/rich-text.js';
 import type { Topic } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import type { AgentChannel, Clock, TopicStore } from '../../ports.js';
+import type { AgentChannel, ChatStore, Clock, TopicStore } from '../../ports.js';
+import { OPEN_STATES } from '../context.js';
 import { ago } from './hours-commands.js';
 import type { Reply } from './reply.js';
 import { problemView, topicLabel, topicView } from './views.js';
@@ -35,7 +36,7 @@ const MESSENGER_NAMES = { webex: 'Webex', slack: 'Slack' } as const;
 const AGENTS_EXAMPLE = 'Add agents: ann@example.com, ben@example.com';
 
 export interface TopicEditorOptions {
-  store: Pick<TopicStore, 'getTopic' | 'saveTopic' | 'topicVersion'>;
+  store: Pick<TopicStore, 'getTopic' | 'saveTopic' | 'topicVersion' | 'listTopics' | 'deleteTopic'> & Pick<ChatStore, 'listChats'>;
   channel: Pick<AgentChannel, 'findPerson' | 'messenger'>;
   log: Logger;
   clock: Clock;
@@ -96,6 +97,40 @@ export class TopicEditor {
     const what = describeTopicChange(topic, next);
     await reply.say(plain(`✅ ${await this.options.nameOf(actor)} saved the topic ${topicLabel(next, next.id)}${what ? ` (${what})` : ''}: new chats follow it.`));
     await this.show(reply, topic.id);
+  }
+
+  async add(reply: Reply, actor: string, id: string, name: string): Promise<void> {
+    const topics = await this.options.store.listTopics();
+    if (topics.some((t) => t.id === id)) {
+      await reply.show(problemView([`There is already a topic "${id}".`], `topic ${id}`));
+      return;
+    }
+    const position = Math.max(-1, ...topics.map((t) => t.position)) + 1;
+    const topic: Topic = { id, names: { en: name }, mode: 'group', agents: [], assistant: null, addAgentsAt: 'start', fields: [], position };
+    await this.options.store.saveTopic(topic, actor, 0);
+    await reply.say(plain(`✅ ${await this.options.nameOf(actor)} added the topic ${name} (${id}); it has no agents yet: add them with Edit.`));
+    await this.show(reply, id);
+  }
+
+  async rename(reply: Reply, actor: string, id: string, name: string): Promise<void> {
+    const topic = await this.options.store.getTopic(id);
+    if (!topic) return reply.show(problemView([`There is no topic "${id}".`], 'topics'));
+    const old = topicLabel(topic, id);
+    await this.options.store.saveTopic({ ...topic, names: { ...topic.names, en: name } }, actor);
+    await reply.say(plain(`✅ ${await this.options.nameOf(actor)} renamed the topic ${old} to ${name}.`));
+  }
+
+  async remove(reply: Reply, actor: string, id: string): Promise<void> {
+    const topic = await this.options.store.getTopic(id);
+    if (!topic) return reply.show(problemView([`There is no topic "${id}".`], 'topics'));
+    const open = await this.options.store.listChats({ states: OPEN_STATES, topicId: id, limit: 100 });
+    if (open.length) {
+      const chats = open.slice(0, 10).map((c) => `#${c.shortId}`).join(', ');
+      const why = `The topic ${topicLabel(topic, id)} has ${open.length} open chat${open.length === 1 ? '' : 's'} (${chats}): close or reassign them first.`;
+      return reply.show(problemView([why], `reassign ${open[0] ? `#${open[0].shortId}` : '#d7dc65'} to another-topic`));
+    }
+    await this.options.store.deleteTopic(id, actor);
+    await reply.say(plain(`✅ ${await this.options.nameOf(actor)} removed the topic ${topicLabel(topic, id)}.`));
   }
 
   /** The topic's card, with its current version. */

@@ -150,7 +150,7 @@ describe('parseCommand', () => {
 
   it('every usage line in the help parses (placeholders filled in)', () => {
     for (const { usage } of COMMANDS) {
-      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'count' ? '20' : first === 'region' ? '' : first)).replace('<id>', 'sales').replace('<chat>', '#d7dc65').replace('<email|topic>', 'sales');
+      const text = usage.replace(/\[([^\]|]+)(\|[^\]]+)?\]/g, (_m, first: string) => (first === 'topic' ? 'sales' : first === 'year' ? '2026' : first === 'count' ? '20' : first === 'region' ? '' : first)).replace('add <id>', 'add returns').replace('<id>', 'sales').replace('<name…>', 'Returns').replace('<chat>', '#d7dc65').replace('<email|topic>', 'sales');
       expect(parseCommand(text, TOPICS).ok, text).toBe(true);
     }
   });
@@ -178,5 +178,18 @@ describe('commands on one chat', () => {
     expect(failure('reassign #d7dc65 to nowhere').error).toMatch(/neither an e-mail address nor a topic/);
     expect(failure('reassign #d7dc65 to a@b').error).toMatch(/not an e-mail address/);
     expect(failure('join #d7dc65 now').error).toMatch(/did not understand "now"/);
+  });
+});
+
+describe('topic add, rename and remove', () => {
+  it('reads them and says what was wrong', () => {
+    expect(command('topic add returns Returns and refunds')).toEqual({ kind: 'topic_add', id: 'returns', name: 'Returns and refunds' });
+    expect(command('topic rename sales Sales team')).toEqual({ kind: 'topic_rename', topic: 'sales', name: 'Sales team' });
+    expect(command('topic remove night-desk')).toEqual({ kind: 'topic_remove', topic: 'night-desk' });
+    expect(command('topic delete sales')).toEqual({ kind: 'topic_remove', topic: 'sales' });
+    expect(command('topic sales')).toEqual({ kind: 'topic', topic: 'sales' });
+    expect(failure('topic add sales Again').error).toMatch(/already a topic/);
+    expect(failure('topic remove sales now').error).toMatch(/did not understand "now"/);
+    expect(isChange(command('topic remove sales'))).toBe(true);
   });
 });
