@@ -36,6 +36,8 @@ export interface ServicePorts {
   bus: EventBus;
   scheduler: Scheduler;
   log: Logger;
+  /** Where rate limits count (default: the store). */
+  counters?: RateLimitStore;
 }
 
 /** The services the routes and the channel need. */
@@ -93,7 +95,7 @@ export async function startServices(
     translation: await translationOf(config, log),
     supervision: { hours, assistantDefault: config.ai.provider !== 'none' },
   });
-  return { chats, hours, i18n, counters: store };
+  return { chats, hours, i18n, counters: ports.counters ?? store };
 }
 
 /** The product's routes: the widget API, the offline form, and the widget's files. */

@@ -12,6 +12,7 @@ import { openEventBus } from './adapters/bus/index.js';
 import { openAgentChannel, type InboundQueueTuning, type RetryPolicy } from './adapters/channel/index.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { AgendaScheduler, type AgendaSchedulerOptions } from './adapters/scheduler/agenda.js';
+import { RedisRateLimits } from './adapters/ratelimit/redis.js';
 import { PostgresStore } from './adapters/store/postgres/postgres-store.js';
 import { createApp, type RouteMount } from './http/app.js';
 import { localOnly, warnPublicSandbox } from './http/local-only.js';
@@ -19,7 +20,7 @@ import { listen, type HttpServer } from './http/server.js';
 import { StreamRegistry } from './http/streams.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { widgetBuildProblem } from './http/widget-assets.js';
-import type { AgentChannel, EventBus, Json, Scheduler, Store } from './ports.js';
+import type { AgentChannel, EventBus, Json, RateLimitStore, Scheduler, Store } from './ports.js';
 import { plain } from './domain/rich-text.js';
 import { SUPERVISORS_LANE } from './services/context.js';
 import type { Sandbox } from './sandbox/index.js';
@@ -129,7 +130,15 @@ async function openFoundation(config: Config, overrides: AppOverrides, log: Logg
     return opened;
   });
   const scheduler = new AgendaScheduler({ pool: database.pool, log, drainTimeout: 3_000, ...overrides.scheduler });
-  return { database, store, bus, scheduler };
+  // Rate limits count in the database, or in Redis when the event bus runs there.
+  const counters = await step('rate limits', async (): Promise<RateLimitStore> => {
+    if (config.eventBus !== 'redis' || !config.redisUrl) return store;
+    const redis = new RedisRateLimits(config.redisUrl, log);
+    await redis.start();
+    closers.push({ name: 'rate limits', close: () => redis.close() });
+    return redis;
+  });
+  return { database, store, bus, scheduler, counters };
 }
 
 /** Spaces of chats not closed and active in the last hour: the reconciliation lists these. */
@@ -200,11 +209,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const { step, closers, closeAll, timings } = new StartUp(log);
   try {
     // 1–3. Database, event bus, scheduler.
-    const { database, store, bus, scheduler } = await openFoundation(config, overrides, log, { step, closers });
+    const { database, store, bus, scheduler, counters } = await openFoundation(config, overrides, log, { step, closers });
     const streams = new StreamRegistry();
 
     // 4. Services: they define their jobs now; the routes they serve are mounted by step 6.
-    const services = await step('services', () => startServices(config, { store, bus, scheduler, log }, overrides, closers));
+    const services = await step('services', () => startServices(config, { store, bus, scheduler, log, counters }, overrides, closers));
     const { chats, hours } = services;
     let channelRef: AgentChannel | null = null;
     let sandboxRef: Sandbox | null = null;
