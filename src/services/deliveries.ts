@@ -1,7 +1,7 @@
 // What each outbox item does in the agent channel. Runs inside the outbox worker: a throw means
 // "try again later", or "drop" for a permanent refusal (see outbox.ts). Membership changes and
 // deletions are idempotent in the channel, so a retried item does no harm.
-import { plain } from '../domain/rich-text.js';
+import { code, paragraph, plain, type RichText } from '../domain/rich-text.js';
 import { SPACE_TITLE_MAX, spaceTitle, visitorDisplayName } from '../domain/text.js';
 import type { Chat } from '../domain/types.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +13,19 @@ import { PermanentDeliveryError } from './outbox.js';
 import type { ChatTranslation } from './translation.js';
 
 export const SUPERVISORS_SPACE_SETTING = 'supervisors.spaceId';
+
+/** The first line in a new supervisors' space: the three commands most worth knowing. */
+const SUPERVISORS_WELCOME: RichText = [
+  paragraph(
+    '👋 This space runs the live chat desk. Mention me with ',
+    code('status'),
+    ' (open chats, with Join, Close and Reassign), ',
+    code('hours'),
+    ' (opening hours, with an Edit card) or ',
+    code('help'),
+    ' (every command).',
+  ),
+];
 
 /** Put before a closed chat's space title. */
 export const CLOSED_MARK = '🔒';
@@ -226,14 +239,18 @@ export class Deliverer {
     const spaceId = await channel.createSpace(spaceTitle);
     await store.setSetting(SUPERVISORS_SPACE_SETTING, spaceId, 'system');
     for (const email of emails) await channel.addMember(spaceId, email);
+    await channel.post(spaceId, { speaker: { kind: 'bot' }, text: SUPERVISORS_WELCOME });
     return spaceId;
   }
 
   private async deliverToSupervisors({ kind, payload }: OutboxItem): Promise<void> {
     switch (kind) {
-      case 'supervisors_setup':
-        await this.supervisorsSpace();
+      case 'supervisors_setup': {
+        const space = await this.supervisorsSpace();
+        // A supervisor added to the configuration later is invited (adding a member twice is harmless).
+        for (const email of this.options.supervisors.emails) await this.channel.addMember(space, email);
         return;
+      }
       case 'supervisors_message':
         await this.channel.post(await this.supervisorsSpace(), { speaker: { kind: 'bot' }, text: payloadOf(kind, payload).text });
         return;
