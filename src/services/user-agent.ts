@@ -7,7 +7,7 @@ export interface ClientFacts {
   device: string;
   /** `iOS 17.1`, `Windows 10`, or `unknown`. */
   os: string;
-  /** `Chrome 120`, `Mobile Safari 17.1`, or `unknown`. */
+  /** `Chrome 120`, `Mobile Safari 17`, or the header itself when no browser is recognised. */
   browser: string;
   mobile: boolean;
 }
@@ -28,7 +28,8 @@ export function clientFacts(userAgent: string | null | undefined): ClientFacts {
   return {
     device: model ? `${kind} (${model})` : kind,
     os: named(ua.os.name, ua.os.version),
-    browser: named(ua.browser.name, ua.browser.major ?? ua.browser.version),
+    // Nothing recognised (a bot, a new browser): the header itself says the most.
+    browser: ua.browser.name ? named(ua.browser.name, ua.browser.major ?? ua.browser.version) : userAgent.slice(0, 120),
     mobile,
   };
 }

@@ -51,6 +51,9 @@ describe('loadConfig', () => {
       unclaimedAlert: 180_000,
       retention: 183 * 86_400_000,
       sweepEvery: 10_000,
+      queueUpdate: 120_000,
+      queueGiveUp: 1_200_000,
+      spaceCleanup: 7 * 86_400_000,
     });
     expect(config.agentDisplay).toBe('support');
   });
