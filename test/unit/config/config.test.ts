@@ -54,6 +54,15 @@ describe('loadConfig', () => {
       queueUpdate: 120_000,
       queueGiveUp: 1_200_000,
       spaceCleanup: 7 * 86_400_000,
+      transcriptAccess: 86_400_000,
+    });
+    expect(config.limits).toEqual({
+      chatsPerMinute: 20,
+      messagesPerMinute: 60,
+      messagesPerIpPerMinute: 120,
+      refusedPerMinute: 30,
+      streamsPerChat: 3,
+      streamsPerIp: 30,
     });
     expect(config.agentDisplay).toBe('support');
   });
