@@ -177,9 +177,9 @@ export class HoursCommands {
   async holidays(topicId: string | null, year: number | null, topics: Topic[]): Promise<CardSpec> {
     const hours = scheduleFor(await this.options.hours.get(), topicId);
     const y = year ?? Number(localDate(hours, this.options.clock.now()).slice(0, 4));
-    const days = holidaysInYear(hours, y);
+    const days = [...holidaysInYear(hours, y)].sort((a, b) => a.date.localeCompare(b.date));
     return reportView(`Holidays ${y} · ${scopeLabel(topicId, topics)}`, '', [
-      { title: 'Rules', lines: hours.holidays.length ? hours.holidays.map(formatHoliday) : ['none'] },
+      { title: 'Rules', lines: hours.holidays.length ? hours.holidays.map(formatHoliday).sort() : ['none'] },
       { title: 'Dates', lines: days.length ? days.map((d) => `${d.date}${d.name ? ` ${d.name}` : ''}`) : ['none'] },
     ]);
   }
@@ -187,7 +187,7 @@ export class HoursCommands {
   async specials(topicId: string | null, topics: Topic[]): Promise<CardSpec> {
     const hours = scheduleFor(await this.options.hours.get(), topicId);
     const today = localDate(hours, this.options.clock.now());
-    const days = hours.specialDays.filter((s) => s.date >= today);
+    const days = hours.specialDays.filter((s) => s.date >= today).sort((a, b) => a.date.localeCompare(b.date));
     return reportView(`Special days · ${scopeLabel(topicId, topics)}`, '', [
       { title: 'Coming', lines: days.length ? days.map(formatSpecialDay) : ['none'] },
     ]);

@@ -124,7 +124,7 @@ export function hoursView(input: HoursViewInput): CardSpec {
   const holidays = hours.holidays.length ? hours.holidays.map(formatHoliday) : ['none'];
   const upcoming = input.holidaysThisYear.filter((h) => h.date >= input.today).slice(0, 5);
   if (upcoming.length) holidays.push(`Next: ${upcoming.map((h) => `${h.date}${h.name ? ` ${h.name}` : ''}`).join('; ')}`);
-  const coming = hours.specialDays.filter((s) => s.date >= input.today);
+  const coming = hours.specialDays.filter((s) => s.date >= input.today).sort((a, b) => a.date.localeCompare(b.date));
   const specials = coming.length ? coming.map(formatSpecialDay) : ['none coming'];
   const weekSource = input.topicId ? (input.ownWeek ? 'its own week' : 'the default week') : 'every topic without its own week';
   const heading = `Opening hours · ${input.scopeLabel}`;

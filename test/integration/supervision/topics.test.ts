@@ -62,4 +62,20 @@ describe('topics from the supervisors space', () => {
     expect((await desk.product.app.store.getTopic('support'))!.names.en).toBe('Support');
     expect(await desk.product.app.store.getTopic('billing')).not.toBeNull();
   });
+
+  it('special days and holidays are listed by date, whatever order they were added in', async () => {
+    const year = new Date().getUTCFullYear() + 1;
+    for (const date of [`${year}-12-31`, `${year}-03-01`, `${year}-07-15`]) {
+      await (await command(desk, desk.sam, `special add ${date} 10:00-12:00 support`))(/set the special day/);
+      await (await command(desk, desk.sam, `holiday add ${date} support`))(/added the holiday/);
+    }
+    const specials = textOf(await (await command(desk, desk.sam, 'specials support'))(/Special days · Support/));
+    const order = (text: string) => ['03-01', '07-15', '12-31'].map((d) => text.indexOf(`${year}-${d}`));
+    expect(order(specials).every((at) => at >= 0)).toBe(true);
+    expect(order(specials)).toEqual([...order(specials)].sort((a, b) => a - b));
+    const holidays = textOf(await (await command(desk, desk.sam, `holidays ${year} support`))(/Holidays \d{4} · Support/));
+    const dates = holidays.slice(holidays.indexOf('**Dates**'));
+    expect(order(dates).every((at) => at >= 0)).toBe(true);
+    expect(order(dates)).toEqual([...order(dates)].sort((a, b) => a - b));
+  });
 });
