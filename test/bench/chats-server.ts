@@ -62,7 +62,15 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     sandboxDataDir: null,
-    widgetApi: { chatsPerMinute: 10_000_000, messagesPerMinute: 10_000_000 },
+    // One address plays every visitor: the per-address limits and stream caps are raised too.
+    widgetApi: {
+      chatsPerMinute: 10_000_000,
+      messagesPerMinute: 10_000_000,
+      messagesPerIpPerMinute: 10_000_000,
+      refusedPerMinute: 10_000_000,
+      streamsPerChat: 100_000,
+      streamsPerIp: 100_000,
+    },
   });
 
   // visitor → Webex

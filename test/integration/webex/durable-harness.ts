@@ -33,7 +33,7 @@ export async function startDurableProduct(upkeepMs: number): Promise<DurableProd
     sandboxDataDir: null,
     outbox: { sweepMs: 100, leaseMs: 5_000, baseDelayMs: 100, maxDelayMs: 1_000 },
     scheduler: { processEvery: 100, lockLifetime: 5_000, drainTimeout: 1_000 },
-    widgetApi: { chatsPerMinute: 1_000, messagesPerMinute: 1_000, heartbeatMs: 1_000 },
+    widgetApi: { chatsPerMinute: 1_000, messagesPerMinute: 1_000, messagesPerIpPerMinute: 10_000, refusedPerMinute: 10_000, heartbeatMs: 1_000 },
     httpDrainMs: 500,
     webexPolicy: { baseDelayMs: 20, maxDelayMs: 200, maxRetries: 2, timeoutMs: 5_000 },
     inbound: { sweepMs: 100, leaseMs: 5_000, baseDelayMs: 50, maxDelayMs: 500, upkeepMs },
