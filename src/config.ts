@@ -10,7 +10,6 @@ import { hoursSettingsProblems, type HoursSettings } from './domain/hours.js';
 import { envSchema, type Env } from './config/env.js';
 import { aiFrom, channelsFrom, timersFrom, translationFrom, type Issues } from './config/env-mapping.js';
 import { exposureFrom } from './config/exposure.js';
-import { exposureFrom } from './config/exposure.js';
 import { toHoursSettings } from './config/file-hours.js';
 import { DEMO_FILE, fileSchema, type FileConfig } from './config/file.js';
 import type { Config } from './config/types.js';
@@ -126,7 +125,6 @@ export function loadConfig(
   const timers = timersFrom(f.timers, e, issues);
   const channels = channelsFrom(e, issues);
   const exposure = exposureFrom(e, channels, issues);
-  const exposure = exposureFrom(e, channels, issues);
   const ai = aiFrom(e, cwd, issues);
   const translation = translationFrom(e, issues);
   if (issues.length) throw new ConfigError(issues);
@@ -139,8 +137,6 @@ export function loadConfig(
     agentDisplay: e.AGENT_DISPLAY ?? f.agentDisplay,
     source: file ?? 'demo',
     port: e.PORT,
-    ...exposure,
-    identitySecret: e.IDENTITY_SECRET,
     ...exposure,
     identitySecret: e.IDENTITY_SECRET,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') ?? null,

@@ -261,27 +261,6 @@ export interface OfflineMessageStore {
   purgeOfflineMessagesBefore(cutoff: Date): Promise<number>;
 }
 
-/** One counted hit: the hits in the key's current window and when that window ends. */
-export interface RateLimitHit {
-  count: number;
-  resetAt: Date;
-}
-
-/** Fixed-window counters shared by every instance (rate limits). */
-export interface RateLimitStore {
-  /**
-   * Counts one hit on `key`, atomically across instances: in the key's current window, or in a
-   * new one of `windowMs` when the last has ended (then the count starts again at 1).
-   */
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
-  /** Takes one hit back from the key's current window (a request that should not count). */
-  unhit(key: string): Promise<void>;
-  /** Forgets the key's window. */
-  resetHits(key: string): Promise<void>;
-  /** Deletes windows that ended before the cutoff. */
-  purgeHitsBefore(cutoff: Date): Promise<number>;
-}
-
 /** A webhook notification kept before it is answered 200 (table `inbound`). */
 export interface NewInboundItem {
   /** Dedupe key: one row per delivered resource, whichever webhook or listing named it. */
@@ -320,6 +299,27 @@ export interface InboundStore {
   setInboundMark(room: string, listedTo: Date): Promise<void>;
   /** Forgets items done before the cutoff. */
   purgeInboundBefore(cutoff: Date): Promise<number>;
+}
+
+/** One counted hit: the hits in the key's current window and when that window ends. */
+export interface RateLimitHit {
+  count: number;
+  resetAt: Date;
+}
+
+/** Fixed-window counters shared by every instance (rate limits). */
+export interface RateLimitStore {
+  /**
+   * Counts one hit on `key`, atomically across instances: in the key's current window, or in a
+   * new one of `windowMs` when the last has ended (then the count starts again at 1).
+   */
+  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** Takes one hit back from the key's current window (a request that should not count). */
+  unhit(key: string): Promise<void>;
+  /** Forgets the key's window. */
+  resetHits(key: string): Promise<void>;
+  /** Deletes windows that ended before the cutoff. */
+  purgeHitsBefore(cutoff: Date): Promise<number>;
 }
 
 /** Every capability: what a database adapter provides and the composition root hands out. */

@@ -1,11 +1,11 @@
 // i18next for the widget: every visible string comes from locales/<lng>/widget.json. The five
 // languages are bundled (about 1.5 KB gzip each) so switching is instant and needs no request.
 import i18next, { type i18n, type TFunction } from 'i18next';
-import en from '../../../locales/en/widget.json';
-import pl from '../../../locales/pl/widget.json';
-import de from '../../../locales/de/widget.json';
-import fr from '../../../locales/fr/widget.json';
-import es from '../../../locales/es/widget.json';
+import en from '../../../locales/en/widget.json' with { type: 'json' };
+import pl from '../../../locales/pl/widget.json' with { type: 'json' };
+import de from '../../../locales/de/widget.json' with { type: 'json' };
+import fr from '../../../locales/fr/widget.json' with { type: 'json' };
+import es from '../../../locales/es/widget.json' with { type: 'json' };
 
 export const LANGUAGES = ['en', 'pl', 'de', 'fr', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
