@@ -37,7 +37,7 @@ export interface Api {
   send(chatId: string, token: string, text: string, clientId: string): Promise<PostedMessageResponse>;
   messages(chatId: string, token: string, after: number, wait: number, signal?: AbortSignal): Promise<PollResponse>;
   events(chatId: string, token: string, lastEventId: number, signal: AbortSignal): Promise<Response>;
-  close(chatId: string, token: string): Promise<CloseResponse>;
+  close(chatId: string, token: string, reason?: 'gave_up'): Promise<CloseResponse>;
   leave(chatId: string, token: string): void;
   offline(form: OfflineForm): Promise<void>;
 }
@@ -85,7 +85,7 @@ export function createApi(base: string): Api {
       const request = eventsRequest(id, token, lastEventId);
       return fetch(url(request.path), { ...init(request, signal), cache: 'no-store' });
     },
-    close: (id, token) => call(closeRequest(id, token)),
+    close: (id, token, reason) => call(closeRequest(id, token, reason)),
     leave: (id, token) => {
       // sendBeacon survives the page going away; keepalive fetch is the fallback where it is
       // missing or refuses.

@@ -10,9 +10,10 @@ import { ChatView, type ChatViewHost } from './chat-view.js';
 import { Connection, type LinkStatus } from './connection.js';
 import { Chrome } from './chrome.js';
 import { h, randomId } from './dom.js';
-import type { FormHandle } from './form.js';
+import type { FormHandle, Prefill } from './form.js';
 import { pickLanguage, type Language } from './i18n.js';
-import { localMessage, markFailed, markSending, markSent, mergeServer, type ViewMessage } from './messages.js';
+import { MESSAGE_MAX } from '../../../src/contract/limits.js';
+import { localMessage, markFailed, markSending, markSent, mergeServer, visitorText, type ViewMessage } from './messages.js';
 import { forgetChat, loadChat, saveChat, saveLanguage, type SavedChat } from './session.js';
 import { formView, offlineView, topicsView, type ViewsHost } from './views.js';
 
@@ -20,7 +21,7 @@ type View =
   | { kind: 'loading' }
   | { kind: 'topics'; alert?: string }
   | { kind: 'form'; topic: TopicInfo; alert?: string }
-  | { kind: 'offline'; topic: TopicInfo; nextOpening: string | null }
+  | { kind: 'offline'; topic: TopicInfo; nextOpening: string | null; gaveUp?: Prefill }
   | { kind: 'chat' };
 
 interface ActiveChat extends SavedChat {
@@ -207,7 +208,7 @@ export class App implements UiHandle {
         this.chrome.main.replaceChildren(...formView(this.viewsHost(), this.view.topic, this.view.alert));
         break;
       case 'offline':
-        this.chrome.main.replaceChildren(...offlineView(this.viewsHost(), this.view.topic, this.view.nextOpening));
+        this.chrome.main.replaceChildren(...offlineView(this.viewsHost(), this.view.topic, this.view.nextOpening, this.view.gaveUp));
         break;
       case 'chat':
         this.chatView.mount();
@@ -241,6 +242,7 @@ export class App implements UiHandle {
       send: (text, clientId) => void this.send(text, clientId),
       end: () => void this.endChat(),
       newChat: () => this.newChat(),
+      leaveMessage: () => void this.leaveMessage(),
     };
   }
 
@@ -252,7 +254,10 @@ export class App implements UiHandle {
     }
     try {
       const started = await this.api.startChat({ topic: topic.id, language: this.lang, values, user: this.user, page: location.href });
-      const saved: SavedChat = { id: started.id, token: started.token, topic: topic.id, language: this.lang };
+      const email = topic.fields?.find((f) => f.type === 'email')?.name ?? 'email';
+      const name = values['name'] || this.user.name;
+      const mail = values[email] || this.user.email;
+      const saved: SavedChat = { id: started.id, token: started.token, topic: topic.id, language: this.lang, ...(name ? { name } : {}), ...(mail ? { email: mail } : {}) };
       saveChat(saved);
       this.enterChat(saved, started.state, started.messages ?? []);
       this.ctx.emit('chat:started', { id: started.id, topic: topic.id });
@@ -389,6 +394,29 @@ export class App implements UiHandle {
       }
     }
     this.setState('closed');
+    this.focusView();
+  }
+
+  /** Queued too long, the visitor leaves a message instead: the chat closes (gave up), the offline form opens with what they gave. */
+  private async leaveMessage(): Promise<void> {
+    const chat = this.chat;
+    if (!chat || chat.state === 'closed') return;
+    try {
+      await this.api.close(chat.id, chat.token, 'gave_up');
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 409 || err.status === 404))) {
+        this.setStatus('reconnecting');
+        return;
+      }
+    }
+    this.setState('closed');
+    const gaveUp: Prefill = { name: chat.name, email: chat.email, message: visitorText(chat.messages, MESSAGE_MAX) };
+    const config = await this.loadConfig(false).catch(() => null);
+    const topic = config?.topics.find((x) => x.id === chat.topic) ?? { id: chat.topic, name: chat.topic, mode: 'group', open: true, nextOpening: null, fields: [] };
+    if (this.chat !== chat) return;
+    this.chat = null;
+    this.view = { kind: 'offline', topic, nextOpening: null, gaveUp };
+    this.render();
     this.focusView();
   }
 

@@ -6,7 +6,7 @@ import { MESSAGE_MAX } from '../../../src/contract/limits.js';
 import type { ChatState } from '../shared/types.js';
 import { h, uid } from './dom.js';
 import { formatTime, type Language } from './i18n.js';
-import { quickReplies, type ViewMessage } from './messages.js';
+import { hasLeaveOffer, quickReplies, type ViewMessage } from './messages.js';
 import { linkify, renderRich } from './rich.js';
 
 /** The first letter of a name, as the reader's language writes it in capitals. */
@@ -25,6 +25,8 @@ export interface ChatViewHost {
   send(text: string, clientId?: string): void;
   end(): void;
   newChat(): void;
+  /** Queued too long, the visitor takes the offer: close the chat (gave up) for the offline form. */
+  leaveMessage(): void;
 }
 
 export class ChatView {
@@ -37,6 +39,8 @@ export class ChatView {
   private humanBtn: HTMLButtonElement | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly items = new Map<string, HTMLLIElement>();
+  /** The leave-a-message offer the visitor answered "keep waiting" to (by message key). */
+  private dismissedOffer: string | null = null;
 
   constructor(
     private readonly host: ChatViewHost,
@@ -78,6 +82,7 @@ export class ChatView {
   /** Builds the log and the footer (the footer goes before the live region, outside `main`). */
   mount(): void {
     this.items.clear();
+    this.dismissedOffer = null;
     this.logEl = h('ol', { class: 'lc-log', 'aria-label': this.host.t('chat.log') });
     this.main.replaceChildren(this.logEl);
     this.footerEl?.remove();
@@ -157,6 +162,8 @@ export class ChatView {
   stateChanged(): void {
     const chat = this.host.chat();
     if (this.humanBtn && chat) this.humanBtn.hidden = chat.state !== 'bot';
+    // The leave-a-message offer stands only while the chat is queued.
+    this.update();
   }
 
   /** Updates the log in place, keyed by message, so focus and scrolling stay put. */
@@ -166,15 +173,19 @@ export class ChatView {
     if (!log || !chat) return;
     const nearBottom = this.main.scrollHeight - this.main.scrollTop - this.main.clientHeight < 80;
     const last = chat.messages[chat.messages.length - 1];
+    // The latest offer only, while nobody has the chat yet and the visitor has not declined it.
+    const offer = chat.state === 'queued' ? [...chat.messages].reverse().find(hasLeaveOffer) : undefined;
+    const offerKey = offer && offer.key !== this.dismissedOffer ? offer.key : null;
     const seen = new Set<string>();
     let prev: HTMLLIElement | null = null;
     for (const m of chat.messages) {
       seen.add(m.key);
       const showQuick = m === last && m.from === 'bot' && chat.state !== 'closed';
-      const sig = `${m.status}|${m.seq}|${showQuick}|${this.host.language()}`;
+      const showOffer = m.key === offerKey;
+      const sig = `${m.status}|${m.seq}|${showQuick}|${showOffer}|${this.host.language()}`;
       let li = this.items.get(m.key);
       if (!li || li.dataset['sig'] !== sig) {
-        const fresh = this.messageItem(m, showQuick);
+        const fresh = this.messageItem(m, showQuick, showOffer);
         fresh.dataset['sig'] = sig;
         if (li) li.replaceWith(fresh);
         li = fresh;
@@ -199,7 +210,7 @@ export class ChatView {
     if (nearBottom || last?.from === 'visitor') this.main.scrollTop = this.main.scrollHeight;
   }
 
-  private messageItem(m: ViewMessage, showQuick: boolean): HTMLLIElement {
+  private messageItem(m: ViewMessage, showQuick: boolean, showOffer: boolean): HTMLLIElement {
     const t = this.host.t;
     const time = formatTime(m.at, this.host.lang());
     const li = h('li', { class: `lc-msg lc-msg-${m.from}${m.status === 'failed' ? ' lc-msg-failed' : ''}`, 'data-from': m.from, 'data-seq': m.seq ?? undefined });
@@ -226,6 +237,20 @@ export class ChatView {
       li.append(h('div', { class: 'lc-quick', role: 'group', 'aria-label': t('chat.quickReplies') },
         ...replies.map((r) => h('button', { type: 'button', class: 'lc-chip', onclick: () => this.host.send(r), text: r }))));
     }
+    if (showOffer) li.append(this.offerButtons(m));
     return li;
+  }
+
+  /** Queued too long: leave a message instead (the offline form), or keep waiting. */
+  private offerButtons(m: ViewMessage): HTMLElement {
+    const t = this.host.t;
+    const keep = () => {
+      this.dismissedOffer = m.key;
+      this.update();
+      if (this.host.isOpen()) this.composer?.focus();
+    };
+    return h('div', { class: 'lc-quick lc-offer', role: 'group', 'aria-label': t('chat.offer.label') },
+      h('button', { type: 'button', class: 'lc-btn lc-btn-small', 'data-lc': 'leave-message', onclick: () => this.host.leaveMessage(), text: t('chat.offer.leave') }),
+      h('button', { type: 'button', class: 'lc-btn lc-btn-ghost lc-btn-small', 'data-lc': 'keep-waiting', onclick: keep, text: t('chat.offer.wait') }));
   }
 }

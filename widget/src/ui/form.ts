@@ -30,13 +30,17 @@ function autocomplete(field: FormField): string | undefined {
   return field.type === 'email' ? 'email' : field.type === 'tel' ? 'tel' : undefined;
 }
 
-/** The site's `setUser` values prefill the name and e-mail fields. */
-function prefill(field: FormField, user: VisitorUser): string {
+/** What a form starts with: the site's `setUser` values, and a message when one is carried over. */
+export type Prefill = VisitorUser & { message?: string };
+
+/** The site's `setUser` values prefill the name and e-mail fields (a carried-over message, the message). */
+function prefill(field: FormField, user: Prefill): string {
   if (field.name === 'name') return user.name ?? '';
+  if (field.type === 'message') return user.message ?? '';
   return field.type === 'email' ? user.email ?? '' : '';
 }
 
-function fieldRow(t: TFunction, field: FormField, first: boolean, user: VisitorUser): { row: HTMLElement; input: Row['input']; error: HTMLElement } {
+function fieldRow(t: TFunction, field: FormField, first: boolean, user: Prefill): { row: HTMLElement; input: Row['input']; error: HTMLElement } {
   const id = uid('f');
   const errId = `${id}-err`;
   const attrs = {
@@ -62,7 +66,7 @@ function fieldRow(t: TFunction, field: FormField, first: boolean, user: VisitorU
 
 export function buildForm(
   t: TFunction,
-  user: VisitorUser,
+  user: Prefill,
   fields: FormField[],
   submitLabel: string,
   onSubmit: (values: Record<string, string>, form: FormHandle) => Promise<void>,

@@ -125,3 +125,13 @@ export function quickReplies(m: ViewMessage): string[] {
   }
   return out.slice(0, 8);
 }
+
+/** A system line's offer the widget acts on: queued too long, leave a message instead. */
+export function hasLeaveOffer(m: ViewMessage): boolean {
+  return m.from === 'system' && m.data?.['offer'] === 'leave_message';
+}
+
+/** What the visitor wrote so far, oldest first: the offline form's message when they give up waiting. */
+export function visitorText(list: ViewMessage[], max: number): string {
+  return list.filter((m) => m.from === 'visitor' && m.status !== 'failed').map((m) => m.text).join('\n\n').slice(0, max);
+}

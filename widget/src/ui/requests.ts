@@ -66,8 +66,9 @@ export function eventsRequest(chatId: string, token: string, lastEventId: number
   };
 }
 
-export function closeRequest(chatId: string, token: string): ApiRequest {
-  return { method: 'POST', path: `${chatPath(chatId)}/close`, token, body: {} };
+/** `gave_up`: the visitor took the offer to leave a message instead of waiting in the queue. */
+export function closeRequest(chatId: string, token: string, reason?: 'gave_up'): ApiRequest {
+  return { method: 'POST', path: `${chatPath(chatId)}/close`, token, body: reason ? { reason } : {} };
 }
 
 /** A beacon cannot carry headers: the token travels in its text body (`beacon`) as well. */

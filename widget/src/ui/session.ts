@@ -6,6 +6,9 @@ export interface SavedChat {
   token: string;
   topic: string;
   language: string;
+  /** The name and e-mail the visitor gave (pre-chat form or the site): the offline form's, if they give up waiting. */
+  name?: string;
+  email?: string;
 }
 
 const KEY = 'livechat.chat';
@@ -24,7 +27,14 @@ export function loadChat(): SavedChat | null {
   try {
     const v = JSON.parse(raw) as Partial<SavedChat>;
     if (typeof v.id === 'string' && typeof v.token === 'string' && typeof v.topic === 'string') {
-      return { id: v.id, token: v.token, topic: v.topic, language: typeof v.language === 'string' ? v.language : 'en' };
+      return {
+        id: v.id,
+        token: v.token,
+        topic: v.topic,
+        language: typeof v.language === 'string' ? v.language : 'en',
+        ...(typeof v.name === 'string' ? { name: v.name } : {}),
+        ...(typeof v.email === 'string' ? { email: v.email } : {}),
+      };
     }
   } catch {
     /* corrupt entry: start over */

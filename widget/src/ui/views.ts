@@ -5,7 +5,7 @@ import type { TFunction } from 'i18next';
 import type { FieldSpec, TopicInfo, VisitorUser, WidgetConfig } from '../shared/types.js';
 import { ApiError } from './api.js';
 import { h } from './dom.js';
-import { buildForm, type FormField, type FormHandle } from './form.js';
+import { buildForm, type FormField, type FormHandle, type Prefill } from './form.js';
 import { formatWhen, type Language } from './i18n.js';
 
 export interface ViewsHost {
@@ -72,16 +72,21 @@ export function formView(host: ViewsHost, topic: TopicInfo, alertKey?: string): 
   ];
 }
 
-export function offlineView(host: ViewsHost, topic: TopicInfo, nextOpening: string | null): Node[] {
+/**
+ * The offline form: for a closed topic, or (`gaveUp`) for a visitor who stopped waiting in the
+ * queue, pre-filled with what they gave and wrote in the chat.
+ */
+export function offlineView(host: ViewsHost, topic: TopicInfo, nextOpening: string | null, gaveUp?: Prefill): Node[] {
   const t = host.t;
   const when = nextOpening ? t('offline.nextOpening', { when: formatWhen(nextOpening, host.lang, t) }) : t('offline.noNextOpening');
+  const user: Prefill = gaveUp ? { ...host.user, name: gaveUp.name ?? host.user.name, email: gaveUp.email ?? host.user.email, message: gaveUp.message } : host.user;
   const fields: FormField[] = [
     { name: 'name', type: 'text', required: true, label: t('form.name') },
     { name: 'email', type: 'email', required: true, label: t('form.email') },
     { name: 'message', type: 'message', required: true, label: t('form.message') },
   ];
   const wrap = h('div', { class: 'lc-form' });
-  const { form } = buildForm(t, host.user, fields, t('offline.send'), async (values, handle) => {
+  const { form } = buildForm(t, user, fields, t('offline.send'), async (values, handle) => {
     handle.busy(true, t('offline.sending'));
     try {
       await host.sendOffline(topic, values);
@@ -95,6 +100,13 @@ export function offlineView(host: ViewsHost, topic: TopicInfo, nextOpening: stri
     }
   });
   wrap.append(form);
+  if (gaveUp) {
+    return [
+      h('h3', { class: 'lc-h', tabindex: '-1', text: t('offline.gaveUpHeading', { topic: topic.name }) }),
+      h('p', { class: 'lc-p', text: t('offline.gaveUpIntro') }),
+      wrap,
+    ];
+  }
   return [
     h('h3', { class: 'lc-h', tabindex: '-1', text: t('offline.heading', { topic: topic.name }) }),
     h('p', { class: 'lc-p', 'data-lc': 'next-opening', text: when }),
