@@ -125,10 +125,15 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     await page.locator('live-chat-widget .lc-msg-visitor .lc-delivery').waitFor({ state: 'detached' });
     expect(await w.bubble('visitor', hello).count()).toBe(1);
 
-    // "Talk to a person" is always there and sends the request as a visitor message.
-    await w.button('human').click();
-    await w.bubble('visitor', "I'd like to talk to a person.").waitFor();
-    await spaceWith(product, ALICE, 'talk to a person');
+    // "Talk to a person" is offered only while the assistant answers: this topic has none (the
+    // chat went to people from the start), so the button is not shown, and the visitor's next
+    // message reaches alice's space like the first.
+    expect(await w.button('human').isVisible()).toBe(false);
+    const again = marker('One more thing');
+    await w.composer.fill(again);
+    await w.composer.press('Enter');
+    await w.bubble('visitor', again).waitFor();
+    expect((await spaceWith(product, ALICE, again)).id).toBe(room.id);
 
     // Leaving the page sends the leave beacon: the server notes that the visitor may be gone.
     const chatId = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('livechat.chat')!) as { id: string }).id);
@@ -332,7 +337,9 @@ describe.skipIf(!hasBrowser)('visitor widget in Chromium', () => {
     await agentSays(product, ALICE, room.id, 'Dzień dobry, w czym mogę pomóc?');
     await w.bubble('agent', 'w czym mogę pomóc').waitFor();
     const panelText = await w.panel.innerText();
-    expect(panelText).toContain('Porozmawiaj z konsultantem');
+    // No assistant on this topic: "Porozmawiaj z konsultantem" (talk to a person) is not offered.
+    expect(panelText).not.toContain('Porozmawiaj z konsultantem');
+    expect(await w.button('human').isVisible()).toBe(false);
     expect(panelText).toContain('Zakończ czat');
     // Agents show as the topic's name (agentDisplay: support), with its initial.
     expect(panelText).toContain('Sprzedaż');
