@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { StartUp, type Closer } from './start-up.js';
 import { startServices, productRoutes, type ServiceTuning } from './assemble.js';
 import { openEventBus } from './adapters/bus/index.js';
 import { openAgentChannel, type InboundQueueTuning, type RetryPolicy } from './adapters/channel/index.js';
@@ -75,34 +76,6 @@ export interface RunningApp {
   timings: { step: string; ms: number }[];
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
-}
-
-type Closer = { name: string; close: () => Promise<void> };
-
-/** The start-up's bookkeeping: how long each step took, and how to release what each opened. */
-class StartUp {
-  readonly timings: { step: string; ms: number }[] = [];
-  /** Released in reverse order by `closeAll`. */
-  readonly closers: Closer[] = [];
-
-  constructor(private readonly log: Logger) {}
-
-  readonly step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    const result = await run();
-    this.timings.push({ step: name, ms: Math.round(performance.now() - started) });
-    return result;
-  };
-
-  readonly closeAll = async (): Promise<void> => {
-    for (const closer of this.closers.splice(0).reverse()) {
-      try {
-        await closer.close();
-      } catch (error) {
-        this.log.error({ err: error, step: closer.name }, 'error while stopping');
-      }
-    }
-  };
 }
 
 /**
@@ -215,13 +188,11 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     // 4. Services: they define their jobs now; the routes they serve are mounted by step 6.
     const services = await step('services', () => startServices(config, { store, bus, scheduler, log, counters }, overrides, closers));
     const { chats, hours } = services;
-    let channelRef: AgentChannel | null = null;
-    let sandboxRef: Sandbox | null = null;
-    let slackSandboxRef: SlackSandbox | null = null;
+    const refs: LiveRefs = { channel: null, sandbox: null, slackSandbox: null };
     const routes: RouteMount[] = [
       ...productRoutes(config, services, streams, overrides),
-      webhookRoutes(() => channelRef),
-      ...sandboxRoutes(() => ({ sandbox: sandboxRef, slackSandbox: slackSandboxRef }), config.sandboxPublic),
+      webhookRoutes(() => refs.channel),
+      ...sandboxRoutes(() => refs, config.sandboxPublic),
     ];
 
     // 5. Start the jobs, once every job is defined.
@@ -235,28 +206,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 
     // 7. Agent channel (Webex or Slack, or its sandbox in this process when no bot token is set).
     //    It registers webhooks pointing at this server, so it starts after HTTP; then the chats.
-    await step('channel', async () => {
-      const opened = await openAgentChannel(config, {
-        baseUrl: (config.publicUrl ?? http.url).replace(/\/$/, ''),
-        handlers: chats.handlers,
-        dedupe: (key) => store.markProcessed(key),
-        ...inboundDeps(store, chats, overrides),
-        // From here on the webhook route stores deliveries, while the channel still starts.
-        created: (channel) => void (channelRef = channel),
-        log,
-        sandboxDataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
-        serveSandbox: (sandboxes) => {
-          sandboxRef = sandboxes.sandbox;
-          slackSandboxRef = sandboxes.slackSandbox;
-        },
-        ...(overrides.webexPolicy ? { webexPolicy: overrides.webexPolicy } : {}),
-        ...(overrides.slackPolicy ? { slackPolicy: overrides.slackPolicy } : {}),
-      });
-      closers.push({ name: 'channel', close: () => opened.close() });
-      if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) closers.push(warnPublicSandbox(log));
-      await chats.start(opened.channel);
-      closers.push({ name: 'chats', close: () => chats.stop() });
-    });
+    await step('channel', () => startChannel(config, overrides, { store, chats, log, baseUrl: config.publicUrl ?? http.url, refs }, closers));
 
     // Runs first at close: streams end and /healthz turns 503 while the steps above stop
     // (the in-process sandbox still answers them); then HTTP stops accepting and drains.
@@ -275,9 +225,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       streams,
       chats,
       hours,
-      channel: channelRef!,
-      sandbox: sandboxRef,
-      slackSandbox: slackSandboxRef,
+      channel: refs.channel!,
+      sandbox: refs.sandbox,
+      slackSandbox: refs.slackSandbox,
       timings,
       close: () => (closing ??= closeAll()),
     };
@@ -285,6 +235,43 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     await closeAll();
     throw error;
   }
+}
+
+/** What the routes reach once step 7 has made it: the channel, and the in-process sandboxes. */
+interface LiveRefs {
+  channel: AgentChannel | null;
+  sandbox: Sandbox | null;
+  slackSandbox: SlackSandbox | null;
+}
+
+/** Step 7: the agent channel opened and started, then the chats started on it. */
+async function startChannel(
+  config: Config,
+  overrides: AppOverrides,
+  deps: { store: Store; chats: ChatModule; log: Logger; baseUrl: string; refs: LiveRefs },
+  closers: Closer[],
+): Promise<void> {
+  const { store, chats, log, refs } = deps;
+  const opened = await openAgentChannel(config, {
+    baseUrl: deps.baseUrl.replace(/\/$/, ''),
+    handlers: chats.handlers,
+    dedupe: (key) => store.markProcessed(key),
+    ...inboundDeps(store, chats, overrides),
+    // From here on the webhook route stores deliveries, while the channel still starts.
+    created: (channel) => void (refs.channel = channel),
+    log,
+    sandboxDataDir: overrides.sandboxDataDir === undefined ? join(config.dataDir, 'sandbox') : overrides.sandboxDataDir,
+    serveSandbox: (sandboxes) => {
+      refs.sandbox = sandboxes.sandbox;
+      refs.slackSandbox = sandboxes.slackSandbox;
+    },
+    ...(overrides.webexPolicy ? { webexPolicy: overrides.webexPolicy } : {}),
+    ...(overrides.slackPolicy ? { slackPolicy: overrides.slackPolicy } : {}),
+  });
+  closers.push({ name: 'channel', close: () => opened.close() });
+  if (config.sandboxPublic && (opened.sandbox || opened.slackSandbox)) closers.push(warnPublicSandbox(log));
+  await chats.start(opened.channel);
+  closers.push({ name: 'chats', close: () => chats.stop() });
 }
 
 /**

@@ -209,7 +209,6 @@ export type Identity = z.input<typeof identitySchema>;
 export type StartChatBody = z.input<typeof startChatBody>;
 export type PostMessageBody = z.input<typeof postMessageBody>;
 export type OfflineBody = z.input<typeof offlineBody>;
-export type OfflineInput = z.output<typeof offlineBody>;
 export type WireMessage = z.output<typeof wireMessageSchema>;
 export type WireSpan = z.output<typeof wireSpanSchema>;
 export type WireBlock = z.output<typeof wireBlockSchema>;

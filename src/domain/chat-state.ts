@@ -149,15 +149,6 @@ export function newChat(
   };
 }
 
-/** A visitor about whom nothing is known (no form, no request details). */
-export const UNKNOWN_VISITOR: VisitorInfo = Object.freeze({
-  name: null, email: null, fields: {}, ip: null, userAgent: null, page: null, geo: null,
-}) as VisitorInfo;
-
-export function isOpenState(state: ChatState): boolean {
-  return state !== 'closed';
-}
-
 /** The actor as stored in events. */
 export function actorId(actor: Actor): string {
   return actor.kind === 'agent' ? actor.email.toLowerCase() : actor.kind;
@@ -355,9 +346,4 @@ export function timerVerdict(chat: TimerFacts, now: Date, policy: TimerPolicy = 
   const warned = chat.warnedAt !== null && chat.warnedAt.getTime() >= since;
   if (silent >= policy.warnAfterMs && !warned) return 'warn';
   return 'none';
-}
-
-/** A queued chat waiting longer than the threshold since it was queued. */
-export function unclaimedTooLong(state: ChatState, queuedAt: Date, now: Date, policy: TimerPolicy = DEFAULT_TIMERS): boolean {
-  return state === 'queued' && now.getTime() - queuedAt.getTime() >= policy.unclaimedAlertMs;
 }

@@ -9,14 +9,12 @@ import {
   actorId,
   decide,
   initialState,
-  isOpenState,
   onAgentReply,
   timerVerdict,
-  unclaimedTooLong,
   visitorMaySend,
   newChat,
-  UNKNOWN_VISITOR,
 } from '../../../src/domain/chat-state.js';
+import { UNKNOWN_VISITOR } from '../../support/visitors.js';
 
 const at = new Date('2026-11-24T10:00:00Z');
 const chat = (state: ChatSnapshot['state'], ownerEmail: string | null = null): ChatSnapshot => ({ state, topicId: 'sales', ownerEmail });
@@ -182,8 +180,6 @@ describe('small rules', () => {
   it('actorId, open states, who may send', () => {
     expect(actorId(alice)).toBe('alice@example.com');
     expect(actorId(system)).toBe('system');
-    expect(isOpenState('active')).toBe(true);
-    expect(isOpenState('closed')).toBe(false);
     expect(visitorMaySend('bot')).toBe(true);
     expect(visitorMaySend('closed')).toBe(false);
   });
@@ -249,12 +245,6 @@ describe('timers', () => {
   it('custom (short) values for tests', () => {
     const policy = { ...DEFAULT_TIMERS, warnAfterMs: 1000, closeAfterMs: 2000, lostAfterMs: 10_000 };
     expect(timerVerdict(facts({ lastSeenAt: plus(1000) }), plus(1000), policy)).toBe('warn');
-  });
-
-  it('unclaimed alert after 3 minutes in the queue', () => {
-    expect(unclaimedTooLong('queued', t0, plus(3 * min - 1))).toBe(false);
-    expect(unclaimedTooLong('queued', t0, plus(3 * min))).toBe(true);
-    expect(unclaimedTooLong('active', t0, plus(30 * min))).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import { listen, type HttpServer } from '../../../src/http/server.js';
 import { StreamRegistry } from '../../../src/http/streams.js';
 import { widgetAssetsRouter, widgetBuildProblem } from '../../../src/http/widget-assets.js';
 import { createLogger } from '../../../src/logger.js';
-import type { OfflineInput } from '../../../src/contract/widget-api.js';
+import type { OfflineInput } from '../../../src/services/offline.js';
 import { ChatError } from '../../../src/services/errors.js';
 
 const log = createLogger({ level: 'silent' });

@@ -1,7 +1,8 @@
 // Test helpers: a chat in state `bot`, the messages a chats service would store, and the
 // assistant texts from the real locale files.
 import pino from 'pino';
-import { newChat, UNKNOWN_VISITOR } from '../../../../src/domain/chat-state.js';
+import { newChat } from '../../../../src/domain/chat-state.js';
+import { UNKNOWN_VISITOR } from '../../../support/visitors.js';
 import type { Chat, ChatMessage, Sender } from '../../../../src/domain/types.js';
 import type { Store } from '../../../../src/ports.js';
 import type { AssistantOutcome } from '../../../../src/services/assistant.js';
