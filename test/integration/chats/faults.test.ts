@@ -34,7 +34,7 @@ describe('Webex refusing for a while', () => {
 
     const posted = (await alice.messages(room))
       .filter((m) => m.personEmail === 'relay@example.com')
-      .map((m) => (m.text ?? '').replace(/^Olga: /, ''));
+      .map((m) => (m.text ?? '').replace(/^Visitor · Olga \(unverified\): /, ''));
     expect(posted).toEqual([...texts, 'after 429 a', 'after 429 b']);
   });
 });

@@ -73,13 +73,14 @@ describe('card templates', () => {
       timezone: 'Europe/Warsaw',
       isTopic: false,
       topic: 'sales_*',
+      version: '12',
     }) as Record<string, any>;
     expect(card.body[0].text).toBe('Hours of [x]\u200b(http://evil)');
     expect(card.body[2].facts[0]).toEqual({ title: 'Mon *\u200b', value: '09:00-17:00 <\u200b@all>' });
     const form = card.actions[0].card;
     const day = form.body.find((b: { id?: string }) => b.id === 'mon');
     expect(day).toMatchObject({ label: 'Monday_\u200b', value: '09:00-17:00 *x*' });
-    expect(form.actions[0].data).toEqual({ action: 'hours_edit', topic: 'sales_*' });
+    expect(form.actions[0].data).toEqual({ action: 'hours_edit', topic: 'sales_*', version: '12' });
   });
 });
 
