@@ -1,4 +1,7 @@
-// Webex-shaped identifiers: unpadded base64 of `ciscospark://us/<KIND>/<uuid>`.
+// Webex-shaped identifiers: unpadded base64 of `ciscospark://<cluster>/<KIND>/<uuid>`. Webex now
+// mints rooms, messages, memberships, webhooks and card actions in a team cluster
+// (`urn:TEAM:us-west-2_r`) while people, orgs and apps keep `us`; ids of the old shape in persisted
+// state stay valid (nothing parses the cluster).
 import { createHash, randomUUID } from 'node:crypto';
 
 type IdKind =
@@ -11,8 +14,12 @@ type IdKind =
   | 'ORGANIZATION'
   | 'APPLICATION';
 
+const LEGACY_CLUSTER_KINDS: ReadonlySet<IdKind> = new Set(['PEOPLE', 'ORGANIZATION', 'APPLICATION']);
+const TEAM_CLUSTER = 'urn:TEAM:us-west-2_r';
+
 export function encodeId(kind: IdKind, uuid: string): string {
-  return Buffer.from(`ciscospark://us/${kind}/${uuid}`).toString('base64').replace(/=+$/, '');
+  const cluster = LEGACY_CLUSTER_KINDS.has(kind) ? 'us' : TEAM_CLUSTER;
+  return Buffer.from(`ciscospark://${cluster}/${kind}/${uuid}`).toString('base64').replace(/=+$/, '');
 }
 
 export function newId(kind: IdKind): string {
