@@ -51,7 +51,9 @@ export const webhookUpdate = z
     name: str.max(256),
     targetUrl,
     secret: z.string().min(1).max(512).optional(),
-    status: z.enum(['active', 'inactive']).optional(),
+    // Webex's spec: `status` has the single value `active` ("Use \"active\" to reactivate a
+    // disabled webhook"); a webhook cannot be switched off by PUT.
+    status: z.literal('active', { message: 'The only status a webhook can be set to is "active".' }).optional(),
   })
   .passthrough();
 export const actionCreate = z

@@ -74,6 +74,11 @@ export class Memberships {
   }
 
   list(caller: PersonRec, q: { roomId?: string; personId?: string; personEmail?: string }): MembershipRec[] {
+    // Webex: "The `roomId` parameter is required when using" personId/personEmail (compliance
+    // officers excepted, which the sandbox has none of).
+    if ((q.personId || q.personEmail) && !q.roomId) {
+      throw badRequest('The roomId parameter is required when filtering by personId or personEmail.');
+    }
     let personId = q.personId;
     if (q.personEmail) {
       const p = this.core.personByEmail(q.personEmail);
@@ -85,12 +90,9 @@ export class Memberships {
       this.core.roomFor(caller, q.roomId);
       return this.core.membersOf(q.roomId).filter((m) => !personId || m.personId === personId);
     }
-    // Without a room: the caller's own memberships, or another person's in rooms the caller shares.
-    const mine = this.core.roomIdsOf(caller.id);
-    const who = personId ?? caller.id;
-    return [...this.core.roomIdsOf(who)]
-      .filter((roomId) => mine.has(roomId))
-      .map((roomId) => this.core.membership(roomId, who)!)
+    // Without a room: the caller's own memberships.
+    return [...this.core.roomIdsOf(caller.id)]
+      .map((roomId) => this.core.membership(roomId, caller.id)!)
       .sort((a, b) => cmpAsc(a.created, b.created));
   }
 

@@ -9,7 +9,9 @@ import { dropUndefined, type Json, type WorldCore, type WorldEvent } from './cor
 import type { People } from './people.js';
 import type { Rooms } from './rooms.js';
 
-const MAX_MESSAGE_BYTES = 7439;
+// Webex's spec says 7439 bytes for `text` and `markdown`; its guides say 7439 characters before
+// encryption. Both are enforced (the byte limit is the stricter for anything but ASCII).
+const MAX_MESSAGE_LENGTH = 7439;
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 interface MessageInput {
@@ -183,8 +185,13 @@ export class Messages {
 
   private applyContent(msg: MessageRec, input: { text?: string; markdown?: string }): void {
     for (const [field, value] of [['text', input.text], ['markdown', input.markdown]] as const) {
-      if (value !== undefined && Buffer.byteLength(value, 'utf8') > MAX_MESSAGE_BYTES) {
-        throw badRequest(`The ${field} is too long: the maximum message length is ${MAX_MESSAGE_BYTES} bytes.`);
+      if (value === undefined) continue;
+      const chars = [...value].length;
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (chars > MAX_MESSAGE_LENGTH || bytes > MAX_MESSAGE_LENGTH) {
+        throw badRequest(
+          `The ${field} is too long (${chars} characters, ${bytes} bytes): the maximum message length is ${MAX_MESSAGE_LENGTH} characters and ${MAX_MESSAGE_LENGTH} bytes.`,
+        );
       }
     }
     delete msg.markdown;

@@ -61,7 +61,7 @@ export class Webhooks {
   update(
     caller: PersonRec,
     id: string,
-    input: { name: string; targetUrl: string; secret?: string; status?: 'active' | 'inactive' },
+    input: { name: string; targetUrl: string; secret?: string; status?: 'active' },
   ): WebhookRec {
     const w = this.get(caller, id);
     w.name = input.name;

@@ -60,8 +60,8 @@ describe('webhooks', () => {
     expect((await alice('GET', '/webhooks')).body.items.map((x: any) => x.id)).toEqual([w.id]);
     expect((await bob('GET', '/webhooks')).body.items).toEqual([]);
     expect((await bob('GET', `/webhooks/${w.id}`)).status).toBe(404);
-    const updated = await alice('PUT', `/webhooks/${w.id}`, { name: 'renamed', targetUrl: receiver.url, status: 'inactive' });
-    expect(updated.body).toMatchObject({ name: 'renamed', status: 'inactive' });
+    const updated = await alice('PUT', `/webhooks/${w.id}`, { name: 'renamed', targetUrl: receiver.url, status: 'active' });
+    expect(updated.body).toMatchObject({ name: 'renamed', status: 'active' });
     expect((await alice('DELETE', `/webhooks/${w.id}`)).status).toBe(204);
     expect((await alice('GET', `/webhooks/${w.id}`)).status).toBe(404);
     expect((await alice('POST', '/webhooks', { name: 'x', targetUrl: receiver.url, resource: 'messages', event: 'created', filter: 'color=red' })).status).toBe(400);
