@@ -228,9 +228,10 @@ export class WebexClient {
   createWebhook(webhook: NewWebexWebhook): Promise<WebexWebhook> {
     return this.request('POST', '/webhooks', { body: webhook });
   }
+  /** Webex's PUT takes `status: active` only (to reactivate); it refuses any other status. */
   updateWebhook(
     id: string,
-    changes: { name: string; targetUrl: string; secret?: string; status?: 'active' | 'inactive' },
+    changes: { name: string; targetUrl: string; secret?: string; status?: 'active' },
   ): Promise<WebexWebhook> {
     return this.request('PUT', `/webhooks/${encodeURIComponent(id)}`, { body: changes });
   }
