@@ -1,7 +1,9 @@
 // Chat statistics for supervisors, computed from chats and their events (pure).
 // Definitions, in one place:
 // - assistant only: the chat started with the assistant and closed without being handed off;
-// - handed off: the chat reached the agents (it started queued, or was handed off later);
+// - handed off: the assistant had the chat (it started with the assistant) and passed it to the
+//   agents; a chat queued from the start was never the assistant's, so it does not count;
+// - reached the agents: it started queued, or was handed off later;
 // - first agent response: from reaching the agents to the first claim (a reply claims too);
 // - abandoned: it reached the agents and closed before anyone claimed it;
 // - duration: from start to close, over closed chats;
@@ -51,7 +53,7 @@ export function chatFacts(chat: Chat, events: readonly ChatEvent[]): ChatFacts {
   const reachedAgentsAt = startedQueued ? chat.createdAt : (handoff?.at ?? null);
   const claim = events.find((e) => e.type === 'claimed');
   const closed = chat.state === 'closed';
-  const handedOff = reachedAgentsAt !== null;
+  const reachedAgents = reachedAgentsAt !== null;
   let firstResponseMs: number | null = null;
   if (claim && reachedAgentsAt && claim.at.getTime() >= reachedAgentsAt.getTime()) {
     firstResponseMs = claim.at.getTime() - reachedAgentsAt.getTime();
@@ -60,8 +62,8 @@ export function chatFacts(chat: Chat, events: readonly ChatEvent[]): ChatFacts {
     topicId: created && typeof created.data.topic === 'string' ? created.data.topic : chat.topicId,
     open: !closed,
     assistantOnly: closed && startedWith === 'bot' && !handoff && !claim,
-    handedOff,
-    abandoned: closed && handedOff && !claim,
+    handedOff: startedWith === 'bot' && handoff !== undefined,
+    abandoned: closed && reachedAgents && !claim,
     firstResponseMs,
     durationMs: closed && chat.closedAt ? Math.max(0, chat.closedAt.getTime() - chat.createdAt.getTime()) : null,
   };

@@ -1,6 +1,7 @@
 // `history [n]`: the latest changes to the settings and topics, newest first, each with who
 // made it and when (in the desk's time zone), read from the store's audit.
 import type { AuditEntry, CardSpec, Json } from '../../ports.js';
+import { HINTED_SETTING_PREFIX } from './reply.js';
 import { formatInstant, reportView } from './views.js';
 
 type Entry = Required<AuditEntry>;
@@ -35,6 +36,7 @@ export function describeChange(e: Entry): string {
     const keys = changedKeys(e.before, e.after);
     return `changed the topic ${e.subject}${keys.length ? ` (${keys.join(', ')})` : ' (nothing different)'}`;
   }
+  if (e.subject.startsWith(HINTED_SETTING_PREFIX)) return 'was told once how to give me commands';
   const name = SETTING_NAMES[e.subject] ?? `the setting ${e.subject}`;
   if (e.subject === 'hours' && e.before !== null) {
     const scopes = hoursScopes(e.before, e.after);

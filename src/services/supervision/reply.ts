@@ -2,6 +2,9 @@
 import type { RichText } from '../../domain/rich-text.js';
 import type { AgentChannel, CardSpec } from '../../ports.js';
 
+/** Per supervisor (`supervisors.hinted:<e-mail>`): told once how to mention the bot. */
+export const HINTED_SETTING_PREFIX = 'supervisors.hinted:';
+
 export interface Reply {
   say(text: RichText): Promise<void>;
   show(view: CardSpec): Promise<void>;

@@ -17,6 +17,8 @@ export interface SupervisorReportsOptions {
   channel: Pick<AgentChannel, 'spaceLink'>;
   hours: Pick<HoursService, 'get'>;
   clock: Clock;
+  /** An assistant provider is configured: the reports show the assistant's counts and chats. */
+  assistantConfigured: boolean;
 }
 
 function minutesSince(from: Date, now: Date): string {
@@ -32,8 +34,9 @@ function countByState(chats: Chat[]): Counts {
   return counts;
 }
 
-function describeCounts(c: Counts): string {
-  return `${c.bot} with the assistant · ${c.queued} waiting · ${c.active} claimed`;
+/** `assistant`: say how many chats the assistant has (left out when it has none and none is configured). */
+function describeCounts(c: Counts, assistant: boolean): string {
+  return `${assistant ? `${c.bot} with the assistant · ` : ''}${c.queued} waiting · ${c.active} claimed`;
 }
 
 export class SupervisorReports {
@@ -62,16 +65,19 @@ export class SupervisorReports {
     const byId = new Map(topics.map((t) => [t.id, t]));
     const open = await this.options.store.listChats({ states: OPEN_STATES, limit: 500 });
     const waits = await this.waits(open.filter((c) => c.state === 'queued'));
+    const withBot = open.filter((c) => c.state === 'bot');
+    // Chats left with the assistant after it was turned off still show.
+    const assistant = this.options.assistantConfigured || withBot.length > 0;
     const longest = waits[0];
     const summary = open.length
-      ? `${open.length} open · ${describeCounts(countByState(open))}` +
+      ? `${open.length} open · ${describeCounts(countByState(open), assistant)}` +
         (longest
           ? `\nLongest wait: #${longest.chat.shortId} (${topicLabel(byId.get(longest.chat.topicId), longest.chat.topicId)}), ${minutesSince(longest.since, now)}`
           : '')
       : 'No open chats.';
     const byTopic = topics.flatMap((t) => {
       const mine = open.filter((c) => c.topicId === t.id);
-      return mine.length ? [{ title: topicLabel(t, t.id), value: describeCounts(countByState(mine)) }] : [];
+      return mine.length ? [{ title: topicLabel(t, t.id), value: describeCounts(countByState(mine), assistant) }] : [];
     });
     const sections: Section[] = [];
     if (byTopic.length) sections.push({ title: 'By topic', facts: byTopic });
@@ -86,7 +92,6 @@ export class SupervisorReports {
       const owner = (c: Chat) => `${c.ownerName ?? c.ownerEmail ?? 'an agent'}${c.ownerEmail ? ` (${c.ownerEmail})` : ''}`;
       sections.push({ title: 'Who holds which chat', lines: active.map((c) => this.chatLine(`${owner(c)} · `, c, byId)) });
     }
-    const withBot = open.filter((c) => c.state === 'bot');
     if (withBot.length) sections.push({ title: 'With the assistant', lines: withBot.map((c) => this.chatLine('', c, byId)) });
     const zone = (await this.options.hours.get()).default.timeZone;
     return reportView(`Status · ${formatInstant(now, zone)}`, summary, sections);
@@ -104,7 +109,8 @@ export class SupervisorReports {
       this.options.store.listEventsOfChatsSince(since),
     ]);
     const label = period === 'today' ? `today (${zone})` : period === '7d' ? 'last 7 days' : 'last 30 days';
-    return statsView(label, computeStats(chats, events), new Map(topics.map((t) => [t.id, t])));
+    const stats = computeStats(chats, events);
+    return statsView(label, stats, new Map(topics.map((t) => [t.id, t])), this.options.assistantConfigured);
   }
 
   /** The latest offline messages, newest first. */

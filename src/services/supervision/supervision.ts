@@ -4,7 +4,7 @@
 // is stored with its actor (the store audits settings and topics).
 import { parseChatRef } from '../../domain/chat-commands.js';
 import { isChange, parseCommand, type ChatRef, type Command, type ReassignTarget } from '../../domain/commands.js';
-import { plain, type RichText } from '../../domain/rich-text.js';
+import { code, paragraph, plain, type RichText } from '../../domain/rich-text.js';
 import type { Chat, Topic } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import type {
@@ -27,7 +27,7 @@ import type { HoursService } from '../hours-service.js';
 import { ChatActions } from './chat-actions.js';
 import { historyView } from './history.js';
 import { HoursCommands } from './hours-commands.js';
-import { replyIn, type Reply } from './reply.js';
+import { HINTED_SETTING_PREFIX, replyIn, type Reply } from './reply.js';
 import { SupervisorReports } from './reports.js';
 import { TopicEditor } from './topic-edit.js';
 import { helpText, problemView } from './views.js';
@@ -64,7 +64,7 @@ export class Supervision {
     this.hours = new HoursCommands({ hours, clock, log, nameOf: this.nameOf });
     const timeZone = async () => (await hours.get()).default.timeZone;
     this.topics = new TopicEditor({ store, channel, log, assistantDefault, clock, nameOf: this.nameOf, timeZone });
-    this.reports = new SupervisorReports({ store, channel, hours, clock });
+    this.reports = new SupervisorReports({ store, channel, hours, clock, assistantConfigured: assistantDefault });
     this.chats = new ChatActions({ store, channel, desk: options.desk, announcer: options.announcer, hours, log });
   }
 
@@ -103,10 +103,11 @@ export class Supervision {
   // Entry points (the desk hands over messages and card actions of spaces without a chat)
 
   readonly onMessage = async (message: AgentMessage): Promise<void> => {
-    if (!message.mentionsBot) return;
     const space = await this.space();
     if (!space || message.spaceId !== space) return;
     const reply = replyIn(this.options.channel, space);
+    // Only relay mode hears messages that do not mention the bot.
+    if (!message.mentionsBot) return this.hintOnce(reply, message.author);
     const actor = message.author.email.toLowerCase();
     const topics = await this.options.store.listTopics();
     const parsed = parseCommand(message.text, topics.map((t) => t.id));
@@ -149,6 +150,25 @@ export class Supervision {
       await this.sayFailed(reply, '; nothing was changed');
     }
   };
+
+  /** A supervisor who wrote without mentioning the bot learns, once, how to give it commands. */
+  private async hintOnce(reply: Reply, author: Person): Promise<void> {
+    const email = author.email.toLowerCase();
+    if (!this.isSupervisor(email)) return;
+    const key = `${HINTED_SETTING_PREFIX}${email}`;
+    if ((await this.options.store.getSetting(key)) !== undefined) return;
+    // Stored only while never set: of two instances hearing it at once, one answers.
+    if ((await this.options.store.setSetting(key, true, email, 0)) === false) return;
+    await reply.say([
+      paragraph(
+        `${nameOf(author)}, I only read messages that mention me. To give me a command, mention me first (type @ and pick me), then the command, e.g. `,
+        code('help'),
+        ' or ',
+        code('status'),
+        '. I will not say this again.',
+      ),
+    ]);
+  }
 
   private async sayFailed(reply: Reply, nothingChanged: string): Promise<void> {
     const text: RichText = plain(`Sorry, that failed on my side${nothingChanged}. Please try again.`);

@@ -189,23 +189,32 @@ export function topicView(topic: Topic, assistantDefault: boolean, version: numb
   };
 }
 
-function rowFacts(r: StatsRow): Fact[] {
-  return [
-    { title: 'Chats', value: `${r.chats}${r.open ? ` (${r.open} still open)` : ''}` },
+function rowFacts(r: StatsRow, assistant: boolean): Fact[] {
+  const assistantFacts: Fact[] = [
     { title: 'Assistant alone', value: String(r.assistantOnly) },
     { title: 'Handed off', value: String(r.handedOff) },
+  ];
+  return [
+    { title: 'Chats', value: `${r.chats}${r.open ? ` (${r.open} still open)` : ''}` },
+    ...(assistant ? assistantFacts : []),
     { title: 'First agent response (median)', value: formatDuration(r.medianFirstResponseMs) },
     { title: 'Duration (median)', value: formatDuration(r.medianDurationMs) },
     { title: 'Abandoned', value: String(r.abandoned) },
   ];
 }
 
-export function statsView(label: string, stats: ChatStats, topics: Map<string, Topic>): CardSpec {
-  const sections: Section[] = [{ title: 'All topics', facts: rowFacts(stats.total) }];
-  for (const [id, r] of Object.entries(stats.topics)) sections.push({ title: topicLabel(topics.get(id), id), facts: rowFacts(r) });
+/**
+ * `assistantConfigured`: an assistant provider is configured. Without one the assistant's lines
+ * are left out, unless the period still holds chats the assistant had (before it was turned off).
+ */
+export function statsView(label: string, stats: ChatStats, topics: Map<string, Topic>, assistantConfigured: boolean): CardSpec {
+  const assistant = assistantConfigured || stats.total.assistantOnly + stats.total.handedOff > 0;
+  const sections: Section[] = [{ title: 'All topics', facts: rowFacts(stats.total, assistant) }];
+  for (const [id, r] of Object.entries(stats.topics)) sections.push({ title: topicLabel(topics.get(id), id), facts: rowFacts(r, assistant) });
   return reportView(
     `Statistics · ${label}`,
-    'Abandoned: reached the agents, closed before anyone claimed it. First response: from reaching the agents to the first claim or reply.',
+    'Abandoned: reached the agents, closed before anyone claimed it. First response: from reaching the agents to the first claim or reply.' +
+      (assistant ? ' Handed off: the assistant had the chat and passed it to the agents.' : ''),
     sections,
   );
 }

@@ -199,6 +199,9 @@ describe('supervisors in their space', () => {
     expect(status).toContain(`#${shortIds[1]}`);
     expect(status).toMatch(/Who holds which chat[\s\S]*dave@example\.com/);
     expect(status).toMatch(/Waiting for an agent/);
+    // No assistant is configured: no assistant counts or lines.
+    expect(status).toMatch(/\d+ open · \d+ waiting · \d+ claimed/);
+    expect(status).not.toMatch(/assistant/i);
 
     await billing.close();
     await eventually(async () => (await product.app.store.getChat(billing.id))!.state === 'closed');
@@ -211,12 +214,12 @@ describe('supervisors in their space', () => {
     };
     const billingPart = `${section('Billing')}\n`;
     expect(billingPart).toMatch(/- Chats: 1\n/);
-    expect(billingPart).toMatch(/- Handed off: 1/);
     expect(billingPart).toMatch(/- Abandoned: 0/);
     expect(billingPart).not.toMatch(/First agent response \(median\): —/);
     expect(billingPart).not.toMatch(/Duration \(median\): —/);
     expect(section('Support')).toMatch(/- Chats: 1 \(1 still open\)/);
     expect(section('Support')).toMatch(/First agent response \(median\): —/);
+    expect(stats).not.toMatch(/Handed off|Assistant alone/);
   });
 
   it('topics, holidays and special days show what is stored', async () => {

@@ -53,9 +53,26 @@ describe('chat statistics', () => {
 
   it('a queued chat closed before anyone claimed it is abandoned; an open one is not yet', () => {
     const gone = chatFacts(chat('c1', 'support', 'closed', 6), [created('c1', 'support', 'queued'), event('c1', 'closed', 6)]);
-    expect(gone).toMatchObject({ handedOff: true, abandoned: true, firstResponseMs: null });
+    expect(gone).toMatchObject({ handedOff: false, abandoned: true, firstResponseMs: null });
     const waiting = chatFacts(chat('c2', 'support', 'queued'), [created('c2', 'support', 'queued')]);
-    expect(waiting).toMatchObject({ open: true, handedOff: true, abandoned: false, durationMs: null });
+    expect(waiting).toMatchObject({ open: true, handedOff: false, abandoned: false, durationMs: null });
+  });
+
+  it('counts as handed off only a chat the assistant had, not one queued from the start', () => {
+    const queued = chatFacts(chat('h1', 'sales', 'closed', 9), [
+      created('h1', 'sales', 'queued'),
+      event('h1', 'claimed', 2),
+      event('h1', 'closed', 9),
+    ]);
+    expect(queued).toMatchObject({ handedOff: false, firstResponseMs: 2 * 60_000 });
+    const fromBot = chatFacts(chat('h2', 'sales', 'queued'), [created('h2', 'sales', 'bot'), event('h2', 'handed_off', 3)]);
+    expect(fromBot).toMatchObject({ handedOff: true, assistantOnly: false, open: true });
+    const abandonedAfterHandoff = chatFacts(chat('h3', 'sales', 'closed', 7), [
+      created('h3', 'sales', 'bot'),
+      event('h3', 'handed_off', 2),
+      event('h3', 'closed', 7),
+    ]);
+    expect(abandonedAfterHandoff).toMatchObject({ handedOff: true, abandoned: true });
   });
 
   it('counts a chat by the topic it started in, even after a transfer', () => {
@@ -69,6 +86,7 @@ describe('chat statistics', () => {
       chat('e2', 'sales', 'closed', 30),
       chat('e3', 'sales', 'active'),
       chat('e4', 'support', 'closed', 2),
+      chat('e5', 'support', 'closed', 5),
     ];
     const events = [
       created('e1', 'sales', 'queued'),
@@ -81,6 +99,10 @@ describe('chat statistics', () => {
       event('e3', 'claimed', 2),
       created('e4', 'support', 'bot'),
       event('e4', 'closed', 2),
+      created('e5', 'support', 'bot'),
+      event('e5', 'handed_off', 1),
+      event('e5', 'claimed', 2),
+      event('e5', 'closed', 5),
       // Another chat's events are ignored.
       created('zz', 'sales', 'queued'),
     ];
@@ -89,13 +111,13 @@ describe('chat statistics', () => {
       chats: 3,
       open: 1,
       assistantOnly: 0,
-      handedOff: 3,
+      handedOff: 0,
       abandoned: 0,
       medianFirstResponseMs: 2 * 60_000,
       medianDurationMs: 20 * 60_000,
     });
-    expect(stats.topics.support).toMatchObject({ chats: 1, assistantOnly: 1, handedOff: 0, medianFirstResponseMs: null });
-    expect(stats.total).toMatchObject({ chats: 4, open: 1, assistantOnly: 1, handedOff: 3, medianDurationMs: 10 * 60_000 });
+    expect(stats.topics.support).toMatchObject({ chats: 2, assistantOnly: 1, handedOff: 1, medianFirstResponseMs: 60_000 });
+    expect(stats.total).toMatchObject({ chats: 5, open: 1, assistantOnly: 1, handedOff: 1, medianDurationMs: 7.5 * 60_000 });
     expect(Object.keys(stats.topics)).toEqual(['sales', 'support']);
   });
 
