@@ -192,7 +192,8 @@ export function actionRoutes(r: Router, { world, authed }: RouteKit): void {
   const { actions } = world;
   r.post(
     '/attachment/actions',
-    authed((req, res, me) => void res.json(actions.json(actions.create(me, parse(body.actionCreate, req.body))))),
+    // Webex answers 202 Accepted (the spec's `POST /attachment/actions`).
+    authed((req, res, me) => void res.status(202).json(actions.json(actions.create(me, parse(body.actionCreate, req.body))))),
   );
   r.get('/attachment/actions/:id', authed((req, res, me) => void res.json(actions.json(actions.get(me, String(req.params.id))))));
 }

@@ -81,12 +81,12 @@ describe('a closed chat', () => {
     const v = await Visitor.start(app.url, { topic: 'support' });
     const room = await spaceOf(app, v.id);
     const card = await latestCard(dave, room, true);
-    expect(await dave.submit(card.id, { action: 'claim', chatId: v.id })).toBe(200);
+    expect(await dave.submit(card.id, { action: 'claim', chatId: v.id })).toBe(202);
     const claimed = await eventually(async () => {
       const now = await latestCard(dave, room);
       return now.id !== card.id ? now : null;
     });
-    expect(await dave.submit(claimed.id, { action: 'close', chatId: v.id, reason: 'order_found *today*' })).toBe(200);
+    expect(await dave.submit(claimed.id, { action: 'close', chatId: v.id, reason: 'order_found *today*' })).toBe(202);
     const summary = await summaryCard(dave, room);
     const facts = factsOf(summary);
     // Shown as plain text runs: exactly as typed, nothing inserted to copy along.
@@ -106,8 +106,8 @@ describe('a claim race', () => {
     await eventually(async () => (await members(app, room)).includes('dave@example.com'));
     const card = await latestCard(carol, room, true);
     // Both click Claim on the card they see; Carol's click is handled first.
-    expect(await carol.submit(card.id, { action: 'claim', chatId: v.id })).toBe(200);
-    expect(await dave.submit(card.id, { action: 'claim', chatId: v.id })).toBe(200);
+    expect(await carol.submit(card.id, { action: 'claim', chatId: v.id })).toBe(202);
+    expect(await dave.submit(card.id, { action: 'claim', chatId: v.id })).toBe(202);
     const answer = await waitForText(carol, room, /Dave Davis: .*already claimed this chat/);
     expect(answer.markdown ?? answer.text).toMatch(/Carol Clark.* already claimed this chat/);
     expect(answer.markdown ?? answer.text).not.toMatch(/only members/);

@@ -37,7 +37,7 @@ describe('group topic (sales)', () => {
     expect((await visitor.send('Dzień dobry', 'm1')).status).toBe(202);
     await waitForText(alice, room, /\*\*Visitor · Jan \\\(unverified\\\):\*\* Dzień dobry/);
 
-    expect(await alice.submit(card.id, { action: 'claim', chatId: visitor.id })).toBe(200);
+    expect(await alice.submit(card.id, { action: 'claim', chatId: visitor.id })).toBe(202);
     await visitor.waitFor((m) => m.from === 'system' && m.text === 'Sprzedaż dołącza do rozmowy');
     await waitForText(alice, room, /Alice Anders\*\* claimed the chat/);
     expect(await visitor.state()).toBe('active');
@@ -60,7 +60,7 @@ describe('group topic (sales)', () => {
     expect((await visitor.messages()).messages.map((m) => m.text)).not.toContain('psst, internal note');
 
     const closeCard = await latestCard(alice, room);
-    expect(await alice.submit(closeCard.id, { action: 'close', chatId: visitor.id, reason: 'Resolved: order found' })).toBe(200);
+    expect(await alice.submit(closeCard.id, { action: 'close', chatId: visitor.id, reason: 'Resolved: order found' })).toBe(202);
     await visitor.waitFor((m) => m.from === 'system' && m.text === 'Rozmowa zakończona');
     expect(await visitor.state()).toBe('closed');
     const closed = await app.store.getChat(visitor.id);
@@ -84,7 +84,7 @@ describe('personal topic (support)', () => {
     await eventually(async () => (await members(app, room)).includes('dave@example.com'));
     const card = await latestCard(carol, room, true);
 
-    expect(await carol.submit(card.id, { action: 'claim', chatId: visitor.id })).toBe(200);
+    expect(await carol.submit(card.id, { action: 'claim', chatId: visitor.id })).toBe(202);
     await visitor.waitFor((m) => m.from === 'system' && m.text === 'Support joined the chat');
     await eventually(async () => !(await members(app, room)).includes('dave@example.com'));
     expect(await members(app, room)).toContain('carol@example.com');
@@ -114,7 +114,7 @@ describe('personal topic (support)', () => {
     await eventually(async () => !(await members(app, room)).includes('dave@example.com'));
 
     const next = await latestCard(carol, room);
-    expect(await carol.submit(next.id, { action: 'escalate', chatId: visitor.id, emails: 'alice@example.com', topic: 'sales' })).toBe(200);
+    expect(await carol.submit(next.id, { action: 'escalate', chatId: visitor.id, emails: 'alice@example.com', topic: 'sales' })).toBe(202);
     await eventually(async () => {
       const now = await members(app, room);
       return now.includes('alice@example.com') && now.includes('bob@example.com');
@@ -136,7 +136,7 @@ describe('personal topic (support)', () => {
     await eventually(async () => (await app.store.getChat(visitor.id))?.state === 'active');
 
     const next = await latestCard(carol, room);
-    expect(await carol.submit(next.id, { action: 'transfer', chatId: visitor.id, topic: 'sales' })).toBe(200);
+    expect(await carol.submit(next.id, { action: 'transfer', chatId: visitor.id, topic: 'sales' })).toBe(202);
     await visitor.waitFor((m) => m.text === 'Trwa przekierowanie rozmowy do działu: Sprzedaż');
     await eventually(async () => {
       const now = await members(app, room);

@@ -54,7 +54,7 @@ export async function command(desk: Desk, as: Agent, words: string): Promise<Wai
 export async function submit(desk: Desk, as: Agent, cardId: string, inputs: Record<string, unknown>): Promise<Waiter> {
   const last = (await desk.sam.messages(desk.space)).at(-1)!.id;
   const status = await as.submit(cardId, inputs);
-  if (status !== 200) throw new Error(`${as.email} cannot submit: ${status}`);
+  if (status !== 202) throw new Error(`${as.email} cannot submit: ${status}`);
   return botAnswer(desk, last);
 }
 

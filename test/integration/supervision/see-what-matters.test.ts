@@ -37,7 +37,7 @@ describe('with an assistant configured', () => {
     // Billing without the assistant: its chats are queued from the start.
     const topicCard = await (await command(desk, desk.sam, 'topic billing'))(/Topic · Billing/);
     expect(submitData(topicCard).some((d) => d.action === 'topic_edit')).toBe(true);
-    expect(await desk.sam.submit(topicCard.id, { action: 'topic_edit', topic: 'billing', assistant: 'off' })).toBe(200);
+    expect(await desk.sam.submit(topicCard.id, { action: 'topic_edit', topic: 'billing', assistant: 'off' })).toBe(202);
     await eventually(async () => (await desk.product.app.store.getTopic('billing'))!.assistant === false);
 
     const fields = { name: 'Quinn Queued', email: 'quinn@example.com' };
@@ -46,7 +46,7 @@ describe('with an assistant configured', () => {
     const queuedToo = await Visitor.start(desk.product.app.url, { topic: 'billing', language: 'en', fields: { ...fields, name: 'Quentin Queued' } });
     // The topic's assistant was off: turn it on again for the next chat, which the assistant has.
     const again = await (await command(desk, desk.sam, 'topic billing'))(/Topic · Billing/);
-    expect(await desk.sam.submit(again.id, { action: 'topic_edit', topic: 'billing', assistant: 'on' })).toBe(200);
+    expect(await desk.sam.submit(again.id, { action: 'topic_edit', topic: 'billing', assistant: 'on' })).toBe(202);
     await eventually(async () => (await desk.product.app.store.getTopic('billing'))!.assistant === true);
     const withBot = await Visitor.start(desk.product.app.url, { topic: 'billing', language: 'en', fields: { ...fields, name: 'Bea Bot' } });
     expect((await chatOf(withBot.id)).state).toBe('bot');

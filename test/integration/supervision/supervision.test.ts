@@ -140,13 +140,13 @@ describe('supervisors in their space', () => {
     expect(edit.card!.actions![0]!.data).toMatchObject({ action: 'topic_edit', topic: 'sales' });
 
     // alice (in the space, not a supervisor) cannot use the card.
-    expect(await alice.submit(card.id, { action: 'topic_edit', topic: 'sales', add: 'dave@example.com' })).toBe(200);
+    expect(await alice.submit(card.id, { action: 'topic_edit', topic: 'sales', add: 'dave@example.com' })).toBe(202);
     await eventually(async () => (await sam.messages(space)).find((m) => /only supervisors can change/.test(textOf(m))));
     expect((await product.app.store.getTopic('sales'))!.agents).toEqual(['alice@example.com', 'bob@example.com']);
 
     expect(
       await sam.submit(card.id, { action: 'topic_edit', topic: 'sales', add: 'carol@example.com', remove: 'bob@example.com', mode: 'group' }),
-    ).toBe(200);
+    ).toBe(202);
     await eventually(async () => (await sam.messages(space)).find((m) => /saved the topic Sales/.test(textOf(m))));
     expect((await product.app.store.getTopic('sales'))!.agents).toEqual(['alice@example.com', 'carol@example.com']);
 
@@ -168,7 +168,7 @@ describe('supervisors in their space', () => {
   it('the hours Edit card replaces the week; invalid ranges are explained', async () => {
     const shown = await command(sam, 'hours support');
     const card = await shown(/Opening hours · Support/);
-    expect(await sam.submit(card.id, { action: 'hours_edit', topic: 'support', mon: '9-25', timezone: 'UTC' })).toBe(200);
+    expect(await sam.submit(card.id, { action: 'hours_edit', topic: 'support', mon: '9-25', timezone: 'UTC' })).toBe(202);
     await eventually(async () => (await sam.messages(space)).find((m) => /Mon: "9-25"/.test(textOf(m))));
     // Closed every day of the week but one that is not today: the topic closes; the others stay open.
     const weekday = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(new Date().getUTCDay() + 1) % 7]!;

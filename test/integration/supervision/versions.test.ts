@@ -103,7 +103,7 @@ describe('versions and history', () => {
       desk.sam.submit(card.id, { ...form, tue: '08:00-09:00' }),
       desk.sam.submit(card.id, { ...form, tue: '20:00-21:00' }),
     ]);
-    expect(statuses).toEqual([200, 200]);
+    expect(statuses).toEqual([202, 202]);
     const wait = (pattern: RegExp) =>
       eventually(async () => {
         const all = await desk.sam.messages(desk.space);
