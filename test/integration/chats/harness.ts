@@ -395,10 +395,15 @@ export async function spaceOf(app: RunningApp, chatId: string): Promise<string> 
   return eventually(async () => (await app.store.getChat(chatId))?.spaceId);
 }
 
-/** The newest control card (the one with a Claim or Close action) in the room. */
-export async function latestCard(agent: Agent, roomId: string, withClaim = false): Promise<WebexMessage> {
+/**
+ * The newest control card (the one with a Claim or Close action) in the room. `replacing`: a card
+ * that is being replaced; only a card posted after it counts (it may still be listed a moment).
+ */
+export async function latestCard(agent: Agent, roomId: string, withClaim = false, replacing?: string): Promise<WebexMessage> {
   return eventually(async () => {
-    const cards = (await agent.messagesIfMember(roomId)).filter((m) =>
+    const listed = await agent.messagesIfMember(roomId);
+    const after = replacing ? listed.findIndex((m) => m.id === replacing) + 1 : 0;
+    const cards = listed.slice(after).filter((m) =>
       m.attachments?.some((a) =>
         a.content.actions?.some((act) => (withClaim ? act.title === 'Claim' : act.title === 'Close')),
       ),

@@ -113,7 +113,8 @@ describe('personal topic (support)', () => {
     await carol.submit(card.id, { action: 'claim', chatId: visitor.id });
     await eventually(async () => !(await members(app, room)).includes('dave@example.com'));
 
-    const next = await latestCard(carol, room);
+    // The claim replaces the card: act on the new one (the old one may still be listed a moment).
+    const next = await latestCard(carol, room, false, card.id);
     expect(await carol.submit(next.id, { action: 'escalate', chatId: visitor.id, emails: 'alice@example.com', topic: 'sales' })).toBe(202);
     await eventually(async () => {
       const now = await members(app, room);
@@ -135,7 +136,7 @@ describe('personal topic (support)', () => {
     await carol.submit(card.id, { action: 'claim', chatId: visitor.id });
     await eventually(async () => (await app.store.getChat(visitor.id))?.state === 'active');
 
-    const next = await latestCard(carol, room);
+    const next = await latestCard(carol, room, false, card.id);
     expect(await carol.submit(next.id, { action: 'transfer', chatId: visitor.id, topic: 'sales' })).toBe(202);
     await visitor.waitFor((m) => m.text === 'Trwa przekierowanie rozmowy do działu: Sprzedaż');
     await eventually(async () => {
