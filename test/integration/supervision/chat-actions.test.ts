@@ -4,16 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spaceLinkOf } from '../../../src/adapters/channel/webex/ids.js';
 import { Agent, eventually, members, spaceOf, Visitor } from '../chats/harness.js';
-import { command, startDesk, submit, submitData, textOf, type Desk } from './harness.js';
+import { command, outsider, startDesk, submit, submitData, textOf, type Desk } from './harness.js';
 
 let desk: Desk;
 let alice: Agent;
 
 beforeAll(async () => {
   desk = await startDesk({ TIMER_UNCLAIMED_ALERT: '300ms' });
-  alice = new Agent(desk.product.app, 'alice@example.com');
   // alice is in the supervisors' space but is no supervisor.
-  expect((await desk.sam.call('POST', '/memberships', { roomId: desk.space, personEmail: 'alice@example.com' })).status).toBe(200);
+  alice = await outsider(desk);
 }, 60_000);
 
 afterAll(() => desk?.close());

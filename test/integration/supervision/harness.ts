@@ -72,3 +72,10 @@ export function submitData(card: WebexMessage): Record<string, unknown>[] {
   walk(card.attachments?.[0]?.content);
   return found;
 }
+
+/** A non-supervisor (an agent) added to the supervisors' space by Sam: the one who must be refused. */
+export async function outsider(desk: Desk, email = 'alice@example.com'): Promise<Agent> {
+  const { status } = await desk.sam.call('POST', '/memberships', { roomId: desk.space, personEmail: email });
+  if (status !== 200) throw new Error(`${email} was not added to the supervisors' space: ${status}`);
+  return new Agent(desk.product.app, email);
+}

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HINTED_SETTING_PREFIX } from '../../../src/services/supervision/reply.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../unit/ai/support/fake-openai.js';
-import { Agent, eventually, Visitor } from '../chats/harness.js';
-import { botAnswer, command, startDesk, submitData, textOf, type Desk } from './harness.js';
+import { eventually, Visitor } from '../chats/harness.js';
+import { botAnswer, command, outsider, startDesk, submitData, textOf, type Desk } from './harness.js';
 
 let fake: FakeOpenAi;
 let desk: Desk;
@@ -70,8 +70,7 @@ describe('with an assistant configured', () => {
   });
 
   it('a supervisor writing without mentioning the bot is told once how to give commands', async () => {
-    const alice = new Agent(desk.product.app, 'alice@example.com');
-    expect((await desk.sam.call('POST', '/memberships', { roomId: desk.space, personEmail: 'alice@example.com' })).status).toBe(200);
+    const alice = await outsider(desk);
     const first = await desk.sam.say(desk.space, 'What is going on today?');
     const hint = await botAnswer(desk, first.id)(/mention me first/);
     expect(textOf(hint)).toMatch(/`help`/);

@@ -1,16 +1,15 @@
 // Topics added, renamed and removed by supervisors from their space, through the sandbox over
 // HTTP and the real database; the widget's configuration shows the effect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, Visitor } from '../chats/harness.js';
-import { command, startDesk, textOf, type Desk } from './harness.js';
+import { Visitor, type Agent } from '../chats/harness.js';
+import { command, outsider, startDesk, textOf, type Desk } from './harness.js';
 
 let desk: Desk;
 let alice: Agent;
 
 beforeAll(async () => {
   desk = await startDesk();
-  alice = new Agent(desk.product.app, 'alice@example.com');
-  expect((await desk.sam.call('POST', '/memberships', { roomId: desk.space, personEmail: 'alice@example.com' })).status).toBe(200);
+  alice = await outsider(desk);
 }, 60_000);
 
 afterAll(() => desk?.close());

@@ -5,16 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOURS_SETTING } from '../../../src/services/hours-service.js';
 import type { HoursSettings } from '../../../src/domain/hours.js';
-import { Agent, eventually, type WebexMessage } from '../chats/harness.js';
-import { command, startDesk, submit, textOf, type Desk } from './harness.js';
+import { eventually, type Agent, type WebexMessage } from '../chats/harness.js';
+import { command, outsider, startDesk, submit, textOf, type Desk } from './harness.js';
 
 let desk: Desk;
 let alice: Agent;
 
 beforeAll(async () => {
   desk = await startDesk();
-  alice = new Agent(desk.product.app, 'alice@example.com');
-  expect((await desk.sam.call('POST', '/memberships', { roomId: desk.space, personEmail: 'alice@example.com' })).status).toBe(200);
+  alice = await outsider(desk);
 }, 60_000);
 
 afterAll(() => desk?.close());
